@@ -1,0 +1,133 @@
+"""Encrypted storage for national identifiers (PESEL, NIP, REGON).
+
+The value is encrypted at rest (Fernet: AES-128-CBC with HMAC-SHA256) with a
+key derived from settings.FIELD_ENCRYPTION_KEY. Encryption is randomised, so
+the database cannot compare ciphertexts: exact lookups go through a companion
+`BlindIndexField` holding a keyed HMAC of the normalised value.
+
+    pesel = EncryptedTextField(_("PESEL"), blank=True)
+    pesel_index = BlindIndexField(source="pesel")
+
+    Person.objects.filter(pesel_index=blind_index("85010112345"))
+
+Saving with update_fields must name both fields.
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+def _derive(purpose: str, secret: str) -> bytes:
+    return hashlib.sha256(f"portal:{purpose}:{secret}".encode()).digest()
+
+
+@cache
+def _fernet(primary: str, retired: tuple[str, ...]) -> MultiFernet:
+    keys = [primary, *retired]
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derive("enc", k))) for k in keys])
+
+
+def _cipher() -> MultiFernet:
+    retired = tuple(getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", ()))
+    return _fernet(settings.FIELD_ENCRYPTION_KEY, retired)
+
+
+def normalise_identifier(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def encrypt(value: str) -> str:
+    return _cipher().encrypt(value.encode()).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _cipher().decrypt(token.encode("ascii")).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored identifier cannot be decrypted: FIELD_ENCRYPTION_KEY changed "
+            "without listing the old key in FIELD_ENCRYPTION_RETIRED_KEYS."
+        ) from exc
+
+
+def blind_index(value: str) -> str:
+    """Keyed HMAC of the normalised identifier, for exact-match lookups."""
+    key = _derive("index", settings.FIELD_ENCRYPTION_KEY)
+    return hmac.new(key, normalise_identifier(value).encode(), hashlib.sha256).hexdigest()
+
+
+def mask_identifier(value: str | None) -> str:
+    """Show only the first two characters: enough to tell numbers apart on a list.
+
+    The trailing digits stay hidden on purpose: the last four of a PESEL or NIP
+    are the old portal's file password.
+    """
+    if not value:
+        return ""
+    value = str(value)
+    visible = 2 if len(value) > 4 else 0
+    return value[:visible] + "•" * (len(value) - visible)
+
+
+class EncryptedTextField(models.TextField):
+    """Holds plain text in Python and Fernet ciphertext in the database."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(normalise_identifier(value))
+
+    def get_lookup(self, lookup_name: str):  # type: ignore[override]
+        # Ciphertexts are random: only "is it set" can be asked of this column.
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None
+
+    def to_python(self, value: Any) -> str | None:
+        value = super().to_python(value)
+        return normalise_identifier(value) if value else value
+
+
+class BlindIndexField(models.CharField):
+    """HMAC of another field's plain value, filled on every save."""
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, default in (
+            ("max_length", 64),
+            ("editable", False),
+            ("db_index", True),
+            ("blank", True),
+        ):
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        plain = getattr(model_instance, self.source)
+        value = blind_index(plain) if plain else ""
+        setattr(model_instance, self.attname, value)
+        return value

@@ -1,0 +1,69 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import ratelimit
+from .audit import security_event
+from .network import client_ip
+
+# Five wrong passwords for one account within 15 minutes lock it for 15 minutes.
+ACCOUNT_LOGIN_LIMIT = ratelimit.Limit("login-account", max_failures=5, window=900, lockout=900)
+# One address guessing across many accounts is stopped too, a little later.
+IP_LOGIN_LIMIT = ratelimit.Limit("login-ip", max_failures=20, window=900, lockout=900)
+
+
+def locked_message(decision: ratelimit.Decision) -> str:
+    minutes = decision.retry_after_minutes
+    return ngettext(
+        "Po 5 nieudanych próbach logowanie jest zablokowane. Spróbuj ponownie za %(n)d minutę.",
+        "Po 5 nieudanych próbach logowanie jest zablokowane. Spróbuj ponownie za %(n)d minut.",
+        minutes,
+    ) % {"n": minutes}
+
+
+class PortalLoginForm(AuthenticationForm):
+    """Username and password, with the shared lock-out rules around authenticate()."""
+
+    error_messages = {
+        "invalid_login": _("Nieprawidłowa nazwa użytkownika lub hasło."),
+        "inactive": _("To konto jest nieaktywne."),
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Nazwa użytkownika")
+        self.fields["password"].label = _("Hasło")
+
+    def _keys(self, username: str) -> tuple[list[str], list[str]]:
+        ip = client_ip(self.request) if self.request else "unknown"
+        return [f"user:{username.strip().lower()}"], [f"ip:{ip}"]
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return self.cleaned_data
+        account_keys, ip_keys = self._keys(username)
+        decision = ratelimit.check(ACCOUNT_LOGIN_LIMIT, *account_keys)
+        if not decision.locked:
+            decision = ratelimit.check(IP_LOGIN_LIMIT, *ip_keys)
+        if decision.locked:
+            security_event("login.throttled", request=self.request)
+            raise forms.ValidationError(locked_message(decision), code="locked")
+
+        self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            ratelimit.record_failure(IP_LOGIN_LIMIT, *ip_keys)
+            decision = ratelimit.record_failure(ACCOUNT_LOGIN_LIMIT, *account_keys)
+            if decision.locked:
+                security_event("login.locked", request=self.request)
+                raise forms.ValidationError(locked_message(decision), code="locked")
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        ratelimit.clear(ACCOUNT_LOGIN_LIMIT, *account_keys)
+        return self.cleaned_data

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Load demo users and data (development only; safe to run repeatedly)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("demo_data refuses to run with PORTAL_ENV=production.")
+        lines: list[str] = []
+        with transaction.atomic():
+            # Each area adds its loader here; every loader is idempotent.
+            for loader in (demo.load,):
+                lines.extend(loader())
+        self.stdout.write(self.style.SUCCESS("Dane demonstracyjne gotowe. Logowania:"))
+        for line in lines:
+            self.stdout.write(f"  {line}")

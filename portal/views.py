@@ -1,0 +1,62 @@
+"""Pages that belong to no single audience: the home page and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure means "not answering"; the reason goes to the log
+        logger.exception("health check: database did not answer")
+        return "error"
+    return "ok"
+
+
+def _redis_state() -> str:
+    if not settings.REDIS_URL:
+        return "disabled"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except redis.RedisError:
+        logger.exception("health check: Redis did not answer")
+        return "error"
+    finally:
+        if "client" in locals():
+            client.close()
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    state = {"database": _database_state(), "redis": _redis_state()}
+    healthy = all(value in {"ok", "disabled"} for value in state.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503
+    )
+
+
+def benchmark_reference(request: HttpRequest) -> HttpResponse:
+    """Bare plain-text page: the yardstick benchmarks divide by (benchmark settings only)."""
+    return HttpResponse(b"ok", content_type="text/plain")

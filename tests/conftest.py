@@ -1,0 +1,77 @@
+"""Shared fixtures: named users, a clean rate-limit namespace per test, a Redis client."""
+
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts import ratelimit
+from accounts.models import User
+from accounts.roles import Role
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not settings.DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        raise pytest.UsageError(
+            "Tests run on PostgreSQL: use `make test`, or set DATABASE_URL and REDIS_URL."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_rate_limits(settings):  # type: ignore[no-untyped-def]
+    """Each test counts failures in its own Redis namespace, removed afterwards."""
+    prefix = f"test-rl-{uuid.uuid4().hex}"
+    settings.RATELIMIT_PREFIX = prefix
+    yield
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def redis_client():  # type: ignore[no-untyped-def]
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    yield client
+    client.close()
+
+
+def make_user(username: str, role: Role | None = None, **fields: object) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=f"{username}-secret-pass",
+        email=f"{username}@example.com",
+        **fields,
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("alice", Role.AGENT, first_name="Alicja", last_name="Nowak")
+
+
+@pytest.fixture
+def bob(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("bob", Role.AGENT, first_name="Bogdan", last_name="Kowal")
+
+
+@pytest.fixture
+def charlie(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("charlie", Role.SUBSCRIBER, first_name="Czesław", last_name="Obcy")
+
+
+@pytest.fixture
+def staff(db) -> User:  # type: ignore[no-untyped-def]
+    return make_user("staff", Role.STAFF, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _reset_ratelimit_store():  # type: ignore[no-untyped-def]
+    yield
+    ratelimit.reset_store()
