@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import ratelimit
+from portal.celery import app as celery_app
 from accounts.models import User
 from accounts.roles import Role
 
@@ -17,6 +18,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "Tests run on PostgreSQL: use `make test`, or set DATABASE_URL and REDIS_URL."
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_tasks():  # type: ignore[no-untyped-def]
+    """Tasks run in-process when queued (after commit); the worker tests turn this off."""
+    celery_app.conf.task_always_eager = True
+    yield
 
 
 @pytest.fixture(autouse=True)
