@@ -271,6 +271,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -285,30 +287,32 @@ STORAGES = {
 # E-mail -----------------------------------------------------------------------
 
 
-def _email_settings(url: str) -> dict[str, object]:
-    """Turn EMAIL_URL (smtp://user:pass@host:port?tls=1, or console:) into settings."""
+def _mailer(url: str) -> dict[str, object]:
+    """Turn EMAIL_URL (smtp://user:pass@host:port?tls=1, smtps://…, or console:) into a mailer."""
     if not url or url.startswith("console:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parsed = urlparse(url)
     if parsed.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or console:")
     query = parse_qs(parsed.query)
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parsed.hostname or "localhost",
-        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 25),
-        "EMAIL_HOST_USER": unquote(parsed.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-        "EMAIL_USE_SSL": parsed.scheme == "smtps",
-        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
-        "EMAIL_TIMEOUT": 10,
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parsed.hostname or "localhost",
+            "port": parsed.port or (465 if parsed.scheme == "smtps" else 25),
+            "username": unquote(parsed.username or ""),
+            "password": unquote(parsed.password or ""),
+            "use_ssl": parsed.scheme == "smtps",
+            "use_tls": query.get("tls", ["0"])[0] in {"1", "true"},
+            "timeout": 10,
+        },
     }
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if PRODUCTION and not EMAIL_URL:
     raise ImproperlyConfigured("Set EMAIL_URL (smtp://…) in production.")
-globals().update(_email_settings(EMAIL_URL))
+MAILERS = {"default": _mailer(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portal <ubezpieczenia@portal.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,0 +1,115 @@
+"""Headers and cookies, in development and (in a subprocess) under production settings."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+PRODUCTION_ENV = {
+    "PORTAL_ENV": "production",
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 64,
+    "FIELD_ENCRYPTION_KEY": "test-field-key",
+    "ALLOWED_HOSTS": "testserver",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+    "PAYMENT_PROVIDER": "stripe",
+    "SMS_GATEWAY": "http",
+    "SMS_GATEWAY_URL": "https://sms.example.com/send",
+}
+
+
+def run_under_production(code: str, **overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **PRODUCTION_ENV, **overrides}
+    env["DATABASE_URL"] = overrides.get("DATABASE_URL", os.environ["DATABASE_URL"])
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
+        text=True, timeout=60, check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"DEBUG": "1"}, "DEBUG must be off"),
+        ({"SECRET_KEY": settings.DEV_SECRET_KEY}, "SECRET_KEY"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"FIELD_ENCRYPTION_KEY": settings.DEV_FIELD_KEY}, "FIELD_ENCRYPTION_KEY"),
+    ],
+)
+def test_production_refuses_to_start_with_development_secrets_or_debug(overrides, complaint):
+    result = run_under_production("import django; django.setup()", **overrides)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client()
+home = client.get("/", secure=True)
+admin = client.get("/admin/login/", secure=True)
+plain = client.get("/", secure=False)
+print(json.dumps({
+    "home_status": home.status_code,
+    "headers": dict(home.headers),
+    "admin_status": admin.status_code,
+    "admin_csp": admin.headers.get("Content-Security-Policy", ""),
+    "admin_html": admin.content.decode(),
+    "plain_status": plain.status_code,
+    "plain_location": plain.headers.get("Location", ""),
+    "session_secure": django.conf.settings.SESSION_COOKIE_SECURE,
+    "csrf_secure": django.conf.settings.CSRF_COOKIE_SECURE,
+}))
+"""
+
+
+@pytest.mark.django_db
+def test_production_sends_hsts_csp_and_secure_cookies_and_admin_still_works():
+    result = run_under_production(PROBE)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = data["headers"]
+    assert data["home_status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    csp = headers["Content-Security-Policy"]
+    assert "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert data["session_secure"] and data["csrf_secure"]
+    # Plain HTTP is redirected to HTTPS.
+    assert data["plain_status"] == 301
+    assert data["plain_location"].startswith("https://")
+    # The admin renders under the strict policy: its scripts carry the nonce.
+    assert data["admin_status"] == 200
+    nonce = data["admin_csp"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in data["admin_html"]
+
+
+@pytest.mark.django_db
+def test_cookies_are_httponly_and_samesite_lax(client, alice):
+    response = client.post(
+        reverse("accounts:login"), {"username": "alice", "password": "alice-secret-pass"}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == 30 * 60
+
+
+@pytest.mark.django_db
+def test_inline_scripts_need_the_nonce(client):
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "<script>" not in response.content.decode()
