@@ -32,8 +32,9 @@ def _isolated_rate_limits(settings):  # type: ignore[no-untyped-def]
     """Each test counts failures in its own Redis namespace, removed afterwards."""
     prefix = f"test-rl-{uuid.uuid4().hex}"
     settings.RATELIMIT_PREFIX = prefix
+    url = settings.REDIS_URL  # a test may point REDIS_URL elsewhere
     yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(url)
     keys = list(client.scan_iter(f"{prefix}:*"))
     if keys:
         client.delete(*keys)

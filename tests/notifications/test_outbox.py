@@ -95,9 +95,14 @@ def test_after_the_last_attempt_the_message_is_marked_failed(settings):
 
 
 @pytest.mark.django_db
-def test_stale_pending_messages_are_requeued_after_five_minutes():
+def test_stale_pending_messages_are_requeued_after_five_minutes(
+    django_capture_on_commit_callbacks,
+):
     start = timezone.now()
-    with time_machine.travel(start, tick=False) as clock:
+    with (
+        time_machine.travel(start, tick=False) as clock,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         message = OutboxMessage.objects.create(
             channel=OutboxMessage.Channel.SMS, recipient="+48600100200", body_text="Kod: 1234",
         )
@@ -110,9 +115,12 @@ def test_stale_pending_messages_are_requeued_after_five_minutes():
 
 
 @pytest.mark.django_db
-def test_a_message_stuck_with_a_dead_worker_is_taken_back():
+def test_a_message_stuck_with_a_dead_worker_is_taken_back(django_capture_on_commit_callbacks):
     start = timezone.now()
-    with time_machine.travel(start, tick=False) as clock:
+    with (
+        time_machine.travel(start, tick=False) as clock,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         message = OutboxMessage.objects.create(
             channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
             body_text="t", status=OutboxMessage.Status.SENDING, claimed_at=start,

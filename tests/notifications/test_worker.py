@@ -1,6 +1,7 @@
 """A real Celery worker against Redis, and a real SMTP server."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -72,7 +73,10 @@ class _Collect:
 @pytest.fixture
 def smtp_server():  # type: ignore[no-untyped-def]
     handler = _Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield controller, handler
     controller.stop()
@@ -81,7 +85,7 @@ def smtp_server():  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_mail_goes_over_real_smtp(settings, smtp_server, django_capture_on_commit_callbacks):
     controller, handler = smtp_server
-    port = controller.server.sockets[0].getsockname()[1]
+    port = controller.port
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -49,6 +49,8 @@ def test_production_refuses_to_start_with_development_secrets_or_debug(overrides
 PROBE = """
 import json, django
 django.setup()
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0)
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
@@ -71,8 +73,8 @@ print(json.dumps({
 
 
 @pytest.mark.django_db
-def test_production_sends_hsts_csp_and_secure_cookies_and_admin_still_works():
-    result = run_under_production(PROBE)
+def test_production_sends_hsts_csp_and_secure_cookies_and_admin_still_works(tmp_path):
+    result = run_under_production(PROBE, STATIC_ROOT=str(tmp_path))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
     headers = data["headers"]
