@@ -200,6 +200,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.outbox_requeue_stale",
         "schedule": 60.0,
     },
+    "offers-expire-overdue": {
+        "task": "offers.tasks.offers_expire_overdue",
+        "schedule": 60.0,
+    },
+    "offers-send-reminders": {
+        "task": "offers.tasks.offers_send_reminders",
+        "schedule": 300.0,
+    },
 }
 
 # Auth and sessions ----------------------------------------------------------
@@ -336,6 +344,12 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # only tests point it elsewhere
 SANDBOX_WEBHOOK_SECRET = env_str("SANDBOX_WEBHOOK_SECRET", "whsec_sandbox_development_only")
+# How the sandbox delivers its signed webhooks: "internal" hands them to the
+# webhook receiver in-process (works with eager tasks and in tests); "http"
+# posts them to PORTAL_BASE_URL like an outside provider (a real worker).
+SANDBOX_WEBHOOK_DELIVERY = env_str("SANDBOX_WEBHOOK_DELIVERY", "internal")
+if SANDBOX_WEBHOOK_DELIVERY not in {"internal", "http"}:
+    raise ImproperlyConfigured("SANDBOX_WEBHOOK_DELIVERY must be 'internal' or 'http'.")
 if PRODUCTION and PAYMENT_PROVIDER == "sandbox":
     raise ImproperlyConfigured("Set PAYMENT_PROVIDER=stripe with Stripe keys in production.")
 
