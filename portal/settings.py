@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "offers.tasks.offers_send_reminders",
         "schedule": 300.0,
     },
+    # Asks the provider about payments pending for over 15 minutes, so that a
+    # lost webhook never leaves a paid client without what was paid for.
+    "payments-reconcile-pending": {
+        "task": "payments.tasks.payments_reconcile_pending",
+        "schedule": 300.0,
+    },
 }
 
 # Auth and sessions ----------------------------------------------------------
