@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import ratelimit
-from portal.celery import app as celery_app
 from accounts.models import User
 from accounts.roles import Role
+from portal.celery import app as celery_app
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -30,7 +30,7 @@ def test_a_wrong_password_gets_a_polish_message_and_keeps_the_username(client, a
     assert response.status_code == 200
     assert "Nieprawidłowa nazwa użytkownika lub hasło." in html
     assert 'value="alice"' in html
-    assert 'aria-invalid' not in html or 'role="alert"' in html
+    assert "aria-invalid" not in html or 'role="alert"' in html
 
 
 @pytest.mark.django_db

@@ -22,7 +22,9 @@ UNREACHABLE_SMTP = {
 def test_an_email_is_written_then_sent_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = services.email_enqueue(
-            to="klient@example.com", template="test_message", context={"name": "Jan"},
+            to="klient@example.com",
+            template="test_message",
+            context={"name": "Jan"},
             topic="offer:1",
             attachments=[services.Attachment("oferta.pdf", b"%PDF-1.7 test")],
         )
@@ -59,7 +61,9 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
 @pytest.mark.django_db
 def test_delivery_is_claimed_once():
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="s",
         body_text="t",
     )
     assert services.outbox_deliver(message_id=message.pk) is True
@@ -71,7 +75,9 @@ def test_delivery_is_claimed_once():
 def test_a_failed_send_is_recorded_and_retried(settings):
     settings.MAILERS = UNREACHABLE_SMTP
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="s",
         body_text="t",
     )
     with pytest.raises(services.DeliveryError):
@@ -86,8 +92,11 @@ def test_a_failed_send_is_recorded_and_retried(settings):
 def test_after_the_last_attempt_the_message_is_marked_failed(settings):
     settings.MAILERS = UNREACHABLE_SMTP
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
-        body_text="t", attempts=services.MAX_ATTEMPTS - 1,
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="s",
+        body_text="t",
+        attempts=services.MAX_ATTEMPTS - 1,
     )
     assert services.outbox_deliver(message_id=message.pk) is False
     message.refresh_from_db()
@@ -104,7 +113,9 @@ def test_stale_pending_messages_are_requeued_after_five_minutes(
         django_capture_on_commit_callbacks(execute=True),
     ):
         message = OutboxMessage.objects.create(
-            channel=OutboxMessage.Channel.SMS, recipient="+48600100200", body_text="Kod: 1234",
+            channel=OutboxMessage.Channel.SMS,
+            recipient="+48600100200",
+            body_text="Kod: 1234",
         )
         clock.shift(timedelta(minutes=4, seconds=59))
         assert services.outbox_requeue_stale() == 0
@@ -122,8 +133,12 @@ def test_a_message_stuck_with_a_dead_worker_is_taken_back(django_capture_on_comm
         django_capture_on_commit_callbacks(execute=True),
     ):
         message = OutboxMessage.objects.create(
-            channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
-            body_text="t", status=OutboxMessage.Status.SENDING, claimed_at=start,
+            channel=OutboxMessage.Channel.EMAIL,
+            recipient="a@example.com",
+            subject="s",
+            body_text="t",
+            status=OutboxMessage.Status.SENDING,
+            claimed_at=start,
         )
         clock.shift(timedelta(minutes=11))
         assert services.outbox_requeue_stale() == 1
@@ -151,8 +166,11 @@ def test_a_redis_outage_delays_mail_but_the_request_succeeds(
     client, staff, broker_down, django_capture_on_commit_callbacks
 ):
     failed = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
-        body_text="t", status=OutboxMessage.Status.FAILED,
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="s",
+        body_text="t",
+        status=OutboxMessage.Status.FAILED,
     )
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,8 +189,10 @@ def test_the_outbox_page_is_for_staff_only(client, alice, staff, django_assert_m
     client.force_login(staff)
     for n in range(30):
         OutboxMessage.objects.create(
-            channel=OutboxMessage.Channel.EMAIL, recipient=f"a{n}@example.com",
-            subject=f"Temat {n}", body_text="https://example.com/oferta/abc",
+            channel=OutboxMessage.Channel.EMAIL,
+            recipient=f"a{n}@example.com",
+            subject=f"Temat {n}",
+            body_text="https://example.com/oferta/abc",
         )
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:outbox"))
@@ -183,7 +203,9 @@ def test_the_outbox_page_is_for_staff_only(client, alice, staff, django_assert_m
 @pytest.mark.django_db
 def test_staff_can_follow_the_link_in_a_message(client, staff):
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="Link",
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="Link",
         body_text="Otwórz: http://127.0.0.1:8000/oferta/abc",
     )
     client.force_login(staff)
@@ -194,8 +216,11 @@ def test_staff_can_follow_the_link_in_a_message(client, staff):
 @pytest.mark.django_db
 def test_retry_needs_post_and_a_failed_message(client, staff):
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.EMAIL, recipient="a@example.com", subject="s",
-        body_text="t", status=OutboxMessage.Status.SENT,
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient="a@example.com",
+        subject="s",
+        body_text="t",
+        status=OutboxMessage.Status.SENT,
     )
     client.force_login(staff)
     url = reverse("notifications:outbox-retry", args=[message.pk])

@@ -28,10 +28,25 @@ def worker(transactional_db):  # type: ignore[no-untyped-def]
         "EMAIL_URL": "console:",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-         "-Q", "celery"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            "celery",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     conf = celery_app.conf
     conf.task_always_eager = False
@@ -46,7 +61,9 @@ def worker(transactional_db):  # type: ignore[no-untyped-def]
 
 def test_a_real_worker_delivers_a_queued_message(worker):
     message = OutboxMessage.objects.create(
-        channel=OutboxMessage.Channel.SMS, recipient="+48600100200", body_text="Kod: 1234",
+        channel=OutboxMessage.Channel.SMS,
+        recipient="+48600100200",
+        body_text="Kod: 1234",
     )
     from notifications.tasks import outbox_deliver
 
@@ -94,7 +111,9 @@ def test_mail_goes_over_real_smtp(settings, smtp_server, django_capture_on_commi
     }
     with django_capture_on_commit_callbacks(execute=True):
         services.email_enqueue(
-            to="klient@example.com", template="test_message", context={"name": "Zofia"},
+            to="klient@example.com",
+            template="test_message",
+            context={"name": "Zofia"},
             attachments=[services.Attachment("polisa.pdf", "%PDF-1.7 zażółć".encode())],
         )
     [(sender, recipients, raw)] = handler.messages

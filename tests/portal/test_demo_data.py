@@ -10,7 +10,6 @@ from django.core.management import call_command
 from accounts.models import User
 from accounts.roles import Role
 
-
 OUR_APPS = {"accounts", "offers", "payments", "notifications", "subscribers", "partners"}
 
 
@@ -47,8 +46,13 @@ def test_it_refuses_to_run_under_production_settings():
         "SMS_GATEWAY": "http",
     }
     result = subprocess.run(
-        [sys.executable, "manage.py", "demo_data"], env=env, cwd=settings.BASE_DIR,
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "manage.py", "demo_data"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode != 0
     assert "refuses to run with PORTAL_ENV=production" in result.stderr

@@ -26,8 +26,13 @@ def run_under_production(code: str, **overrides: str) -> subprocess.CompletedPro
     env = {**os.environ, **PRODUCTION_ENV, **overrides}
     env["DATABASE_URL"] = overrides.get("DATABASE_URL", os.environ["DATABASE_URL"])
     return subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
-        text=True, timeout=60, check=False,
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
