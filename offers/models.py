@@ -352,6 +352,11 @@ class OfferEvent(models.Model):
         PAYMENT_STARTED = "payment_started", _("klient rozpoczął płatność")
         PAYMENT_FAILED = "payment_failed", _("płatność nieudana")
         LATE_PAYMENT = "late_payment", _("płatność po terminie")
+        # Added by the client side (offers.client_services, offers.policy):
+        CLIENT_LOCKED = "client_locked", _("zablokowano wejście klienta")
+        ACCESS_CODE_VOIDED = "access_code_voided", _("unieważniono kod dostępu")
+        PAYMENT_REFUNDED = "payment_refunded", _("zwrócono płatność")
+        POLICY_SENT = "policy_sent", _("wysłano polisę klientowi")
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("czas"), default=timezone.now)
@@ -376,3 +381,7 @@ class OfferEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+# Remote-sale evidence and policies (the client side); imported so Django registers them.
+from .evidence import ClientEntryFailure, ConsentAcceptance, DocumentDownload, Policy  # noqa: E402, F401
