@@ -35,6 +35,19 @@ if ! probe_pg; then
   probe_pg || { echo "PostgreSQL is not reachable at ${DATABASE_URL:-127.0.0.1:5432}: install it (apt-get install postgresql) or set DATABASE_URL." >&2; exit 1; }
 fi
 
+# Create the configured database if the server answers but it does not exist yet.
+"$py" - <<'PY'
+import os, psycopg
+from psycopg import sql
+url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+base, name = url.rsplit("/", 1)
+name = name.split("?")[0]
+with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=3) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"Created database {name}.")
+PY
+
 if ! probe_redis; then
   if command -v redis-server >/dev/null 2>&1; then
     echo "Redis is not answering; starting it."
