@@ -236,7 +236,7 @@ def _link_create(offer: Offer, *, actor: User | None, now: datetime) -> tuple[Dm
 
 
 def _links_end(offer: Offer, now: datetime) -> int:
-    return offer.links.filter(revoked_at__isnull=True, expires_at__gt=now).update(revoked_at=now)
+    return offer.links.filter(revoked_at__isnull=True).update(revoked_at=now)
 
 
 def dms_link_resolve(*, token: str, now: datetime | None = None) -> DmsLink | None:
@@ -431,7 +431,6 @@ def _enable_access_code(offer: Offer, *, actor: User, now: datetime) -> None:
 # Payment and policy (called by the client/payments side) -------------------------
 
 
-@transaction.atomic
 def offer_mark_paid(
     *,
     offer: Offer,
@@ -439,30 +438,45 @@ def offer_mark_paid(
     payment_reference: str,
     actor_label: str = PAYMENTS,
 ) -> Offer:
-    """Record the client's payment. Money after the deadline raises DeadlinePassed (refund it).
+    """Record the client's payment and tell the agent.
 
-    Locked so that two webhook deliveries cannot both mark it; a repeat with the
-    same reference returns the offer unchanged.
+    Money after the deadline (or for an offer no longer waiting for it) raises
+    DeadlinePassed: the caller refunds it. The refusal stays in the timeline.
+    A repeat with the same reference returns the offer unchanged.
     """
+    try:
+        return _mark_paid(
+            offer=offer,
+            paid_at=paid_at,
+            payment_reference=payment_reference,
+            actor_label=actor_label,
+        )
+    except DeadlinePassed:
+        # Recorded in its own transaction: the refused one rolled back.
+        with transaction.atomic():
+            _record(
+                _lock(offer),
+                OfferEvent.Kind.LATE_PAYMENT,
+                actor_label=actor_label,
+                reference=payment_reference,
+            )
+        raise
+
+
+@transaction.atomic
+def _mark_paid(
+    *, offer: Offer, paid_at: datetime, payment_reference: str, actor_label: str
+) -> Offer:
+    # Locked so that two webhook deliveries cannot both mark the offer paid.
     offer = _lock(offer)
     if offer.state in (Offer.State.PAID, Offer.State.POLICY):
         if offer.payment_reference == payment_reference:
             return offer
         raise OfferNotOpen(_("Ta oferta jest już opłacona."))
     if offer.state != Offer.State.SENT or paid_at >= offer.payment_deadline:
-        _record(
-            offer,
-            OfferEvent.Kind.LATE_PAYMENT,
-            actor_label=actor_label,
-            reference=payment_reference,
-            state=offer.state,
-        )
         raise DeadlinePassed(_("Płatność wpłynęła po terminie lub oferta nie czeka na płatność."))
-    offer.state, offer.paid_at, offer.payment_reference = (
-        Offer.State.PAID,
-        paid_at,
-        payment_reference,
-    )
+    offer.state = Offer.State.PAID
+    offer.paid_at, offer.payment_reference = paid_at, payment_reference
     offer.save(update_fields=["state", "paid_at", "payment_reference", "updated_at"])
     _links_end(offer, timezone.now())
     _record(offer, OfferEvent.Kind.PAID, actor_label=actor_label, reference=payment_reference)
