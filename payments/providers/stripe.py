@@ -5,11 +5,13 @@ is ever on ours. Calls go through the official `stripe` library; tests point
 `STRIPE_API_BASE` at localstripe (and a small local stand-in for Checkout).
 """
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
 import stripe
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 
 from .base import (
     OUTCOME_EXPIRED,
@@ -34,7 +36,9 @@ CHECKOUT_LIFETIME = 35 * 60
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+    """A plain JSON-able dict: the library hands back objects with Decimals inside."""
+    data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 class StripeProvider:
@@ -95,10 +99,12 @@ class StripeProvider:
         if payment.customer_email:
             params["customer_email"] = payment.customer_email
         # The same key on a retry returns the same session instead of a second one.
-        session = self._call(
-            self.client.v1.checkout.sessions.create,
-            params,
-            {"idempotency_key": f"checkout-{payment.public_id}"},
+        session = _plain(
+            self._call(
+                self.client.v1.checkout.sessions.create,
+                params,
+                {"idempotency_key": f"checkout-{payment.public_id}"},
+            )
         )
         intent = session.get("payment_intent") or ""
         return CheckoutSession(id=session["id"], url=session["url"], intent_id=str(intent))
@@ -132,14 +138,16 @@ class StripeProvider:
     ) -> RefundResult:
         if not payment.intent_id:
             raise ProviderError("payment has no PaymentIntent to refund")
-        refund = self._call(
-            self.client.v1.refunds.create,
-            {
-                "payment_intent": payment.intent_id,
-                "amount": amount_minor,
-                "metadata": {"payment_id": str(payment.public_id)},
-            },
-            {"idempotency_key": idempotency_key},
+        refund = _plain(
+            self._call(
+                self.client.v1.refunds.create,
+                {
+                    "payment_intent": payment.intent_id,
+                    "amount": amount_minor,
+                    "metadata": {"payment_id": str(payment.public_id)},
+                },
+                {"idempotency_key": idempotency_key},
+            )
         )
         return RefundResult(id=refund["id"], status=str(refund.get("status") or ""))
 
