@@ -1,0 +1,122 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.fields import blind_index
+from offers.models import Offer, Package, payment_deadline_for, protection_end_for
+
+from .conftest import NIP, OTHER_PESEL, PESEL, make_offer, sent_offer
+
+URL = reverse("offers:list")
+
+
+def test_it_lists_only_my_offers(alice, bob, alice_client):
+    mine = make_offer(alice)
+    theirs = make_offer(bob, holder_name="Obcy Klient")
+    response = alice_client.get(URL)
+    assert response.status_code == 200
+    assert mine.display_number in response.text
+    assert theirs.display_number not in response.text
+    assert "Obcy Klient" not in response.text
+
+
+def test_it_masks_the_pesel(alice, alice_client):
+    make_offer(alice)
+    response = alice_client.get(URL)
+    assert PESEL not in response.text
+    assert "85•••••••••" in response.text
+
+
+def test_it_searches_by_number_name_pesel_and_nip(alice, alice_client):
+    anna = make_offer(alice, holder_name="Anna Kowalska")
+    jan = make_offer(alice, holder_name="Jan Zieliński", holder_pesel=OTHER_PESEL)
+    firm = make_offer(alice, "POC_T")
+    cases = {
+        str(anna.number): anna,
+        anna.display_number: anna,
+        "zieliń": jan,
+        OTHER_PESEL: jan,
+        NIP: firm,
+        "526-025-02-74": firm,
+    }
+    for query, expected in cases.items():
+        response = alice_client.get(URL, {"q": query})
+        found = [offer for offer, _close in response.context["rows"]]
+        assert found == [expected], query
+
+
+def test_it_filters_by_state_and_close_deadline(alice, alice_client):
+    draft = make_offer(alice)
+    close = sent_offer(alice, start=timezone.localdate() + timedelta(days=2))
+    far = sent_offer(alice)
+    response = alice_client.get(URL, {"stan": "draft"})
+    assert [o for o, _ in response.context["rows"]] == [draft]
+    response = alice_client.get(URL, {"stan": "termin"})
+    assert [o for o, _ in response.context["rows"]] == [close]
+    response = alice_client.get(URL, {"stan": "sent", "sort": "termin"})
+    assert [o for o, _ in response.context["rows"]] == [close, far]
+    assert "blisko terminu, nieopłacona" in response.text
+    assert "zostało" in response.text
+
+
+def test_it_refuses_post(alice_client):
+    assert alice_client.post(URL).status_code == 405
+
+
+def test_it_sends_anonymous_users_to_the_agent_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("offers:login"))
+
+
+def test_it_refuses_a_password_only_session(alice, client):
+    client.force_login(alice)  # no second factor
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("offers:login"))
+
+
+def test_it_refuses_other_roles(charlie, client):
+    from .conftest import verified_client
+
+    assert verified_client(charlie).get(URL).status_code == 403
+
+
+def _bulk_offers(agent, count: int) -> None:
+    packages = list(Package.objects.select_related("product"))
+    start = timezone.localdate() + timedelta(days=20)
+    Offer.objects.bulk_create(
+        Offer(
+            number=300_000_000 + i,
+            agent=agent,
+            product=packages[i % len(packages)].product,
+            package=packages[i % len(packages)],
+            premium=Decimal("406.00"),
+            issued_on=timezone.localdate(),
+            protection_start=start,
+            protection_end=protection_end_for(start),
+            payment_deadline=payment_deadline_for(start),
+            holder_kind="person",
+            holder_name=f"Klient {i}",
+            holder_pesel=PESEL,
+            holder_pesel_index=blind_index(PESEL),
+            state=Offer.State.SENT if i % 2 else Offer.State.DRAFT,
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize("per_page", [25, 100])
+def test_it_lists_5000_offers_in_a_constant_number_of_queries(
+    alice, alice_client, django_assert_num_queries, per_page
+):
+    _bulk_offers(alice, 5000)
+    # session, user, OTP device, groups (role), count, one page with product and package
+    # joined, and the session save (savepoint, update, release): the same for any page size.
+    with django_assert_num_queries(9):
+        response = alice_client.get(URL, {"na_stronie": per_page, "strona": 3})
+    assert len(response.context["rows"]) == per_page
+    assert response.context["page"].paginator.count == 5000
