@@ -104,7 +104,9 @@ def _queue_refund(payment: Payment) -> None:
         try:
             payment_refund_execute.delay(payment_id)
         except Exception:  # broker down: payment_reconcile_pending picks it up
-            logger.warning("payments: could not queue refund of %s", payment_id)
+            logger.warning(
+                "payments: refund of %s not queued or failed; reconciliation retries it", payment_id
+            )
 
     transaction.on_commit(publish)
 

@@ -43,7 +43,9 @@ def webhook_receive(*, provider: str, body: bytes, signature: str) -> WebhookEve
         try:
             webhook_event_process.delay(event_pk)
         except Exception:  # broker down: payment_reconcile_pending re-queues it
-            logger.warning("payments: could not queue webhook event %s", event_pk)
+            logger.warning(
+                "payments: webhook event %s not queued or failed; it will be re-queued", event_pk
+            )
 
     transaction.on_commit(publish)
     return stored
