@@ -69,9 +69,7 @@ def test_it_needs_a_person_with_pesel_for_new_portal_products(alice_client):
 
 
 def test_it_refuses_a_start_in_the_past(alice_client):
-    response = alice_client.post(
-        URL, _form(protection_start=services.local_today().isoformat())
-    )
+    response = alice_client.post(URL, _form(protection_start=services.local_today().isoformat()))
     assert "Ochrona musi się zaczynać" in response.text
 
 

@@ -11,8 +11,18 @@ def test_it_shows_the_offer_with_its_actions_and_timeline(alice, alice_client):
     assert response.status_code == 200
     text = response.text
     assert f"Oferta DMS {offer.display_number}" in text
-    for label in ("Edytuj", "Polisuj", "Pobierz", "Kopiuj", "Anuluj", "OWU i inne dokumenty",
-                  "Wyślij link do DMS", "Fizjoterapeuta", "406,00 zł", "DMS"):
+    for label in (
+        "Edytuj",
+        "Polisuj",
+        "Pobierz",
+        "Kopiuj",
+        "Anuluj",
+        "OWU i inne dokumenty",
+        "Wyślij link do DMS",
+        "Fizjoterapeuta",
+        "406,00 zł",
+        "DMS",
+    ):
         assert label in text, label
     assert "utworzono ofertę" in text
     assert "wysłano link DMS" in text

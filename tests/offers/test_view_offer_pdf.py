@@ -20,9 +20,17 @@ def test_it_downloads_the_offer_pdf_with_every_field(alice, alice_client):
     page = reader.pages[0]
     assert abs(float(page.mediabox.width) - 595.28) < 1  # A4
     text = page.extract_text()
-    for expected in (offer.display_number, "Fizjoterapeuta", "406,00 zł", "DMS",
-                     "Zofia Łęcka-Żółć", PESEL, offer.issued_on.strftime("%d.%m.%Y"),
-                     offer.valid_until.strftime("%d.%m.%Y"), "21:00"):
+    for expected in (
+        offer.display_number,
+        "Fizjoterapeuta",
+        "406,00 zł",
+        "DMS",
+        "Zofia Łęcka-Żółć",
+        PESEL,
+        offer.issued_on.strftime("%d.%m.%Y"),
+        offer.valid_until.strftime("%d.%m.%Y"),
+        "21:00",
+    ):
         assert expected in text, expected
 
 
