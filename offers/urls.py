@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import views as accounts_views
 from accounts.roles import Role
 
-from . import views
+from . import client_views, views
 
 app_name = "offers"
 
@@ -46,6 +46,18 @@ urlpatterns = [
     ),
     path("agent/oferty/<int:pk>/polisuj/", views.offer_polisuj, name="polisuj"),
     path("agent/oferty/<int:pk>/polisa/", views.offer_policy, name="policy"),
-    path("oferta/", views.client_access, name="client-access"),
-    path("oferta/link/<str:token>/", views.client_link, name="client-link"),
+    path("agent/oferty/<int:pk>/zaswiadczenie-sprzedazy/", client_views.offer_certificate,
+         name="certificate"),
+    # The client's pages (offers.client_views): one offer per client session.
+    path("oferta/", client_views.client_access, name="client-access"),
+    path("oferta/link/niewazny/", client_views.client_link_invalid, name="client-link-invalid"),
+    path("oferta/link/<str:token>/", client_views.client_link, name="client-link"),
+    path("oferta/logowanie/", client_views.client_pesel, name="client-pesel"),
+    path("oferta/haslo/", client_views.client_password, name="client-password"),
+    path("oferta/szczegoly/", client_views.client_offer, name="client-offer"),
+    path("oferta/dokumenty/<slug:slug>/", client_views.client_document, name="client-document"),
+    path("oferta/zgody/", client_views.client_consents, name="client-consents"),
+    path("oferta/platnosc/", client_views.client_pay, name="client-pay"),
+    path("oferta/platnosc/wynik/", client_views.client_paid, name="client-paid"),
+    path("oferta/wyloguj/", client_views.client_logout, name="client-logout"),
 ]
