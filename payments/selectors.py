@@ -96,6 +96,13 @@ def payment_page_state(payment: Payment) -> PageState:
                 "i w razie potrzeby zwrócimy pieniądze."
             ),
         )
+    if payment.failure_code == "duplicate":
+        return PageState(
+            "warning",
+            _("Ta należność była już opłacona"),
+            _("Otrzymaliśmy drugą płatność za to samo, więc jej nie przyjęliśmy."),
+            _("Pieniądze z drugiej płatności wrócą na Twoje konto lub kartę."),
+        )
     # Refused or refunded: the payable's own message says why, if it gave one.
     return PageState(
         "warning",

@@ -268,10 +268,11 @@ def _apply_success(payment: Payment, update: PaymentUpdate, ctx: dict[str, Any])
     try:
         # A savepoint: a refusal undoes whatever the callback wrote.
         with transaction.atomic():
+            cleared = {"failure_code": "", "failure_message": ""}
+            now = timezone.now()
             _set_status(
-                payment, Status.SUCCEEDED, ctx, succeeded_at=timezone.now(), failure_code="",
-                failure_message="", **received_fields,
-            )  # fmt: skip
+                payment, Status.SUCCEEDED, ctx, succeeded_at=now, **cleared, **received_fields
+            )
             handlers.on_succeeded(payment)
     except registry.PaymentRefused as refusal:
         payment.status, payment.succeeded_at = before, None

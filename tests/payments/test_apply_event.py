@@ -106,7 +106,7 @@ def test_a_later_failure_does_not_release_a_held_payment(db, orders):
 
 
 def test_it_refunds_money_the_payable_refuses(
-    db, orders, sandbox, django_capture_on_commit_callbacks
+    client, orders, sandbox, django_capture_on_commit_callbacks
 ):
     from payments.services import payment_start
 
@@ -131,12 +131,16 @@ def test_it_refunds_money_the_payable_refuses(
     assert orders.refunded == [payment.pk]
     # What the callback wrote before refusing was rolled back.
     assert not User.objects.filter(username__startswith="refused-").exists()
+    page = client.get(f"/platnosci/{payment.public_id}/").content.decode()
+    assert "Płatność nie mogła zostać przyjęta" in page
+    assert "Termin płatności minął o 21:00." in page
+    assert "zostały zwrócone" in page
     kinds = list(payment.events.values_list("kind", flat=True))
     assert PaymentEvent.Kind.REFUSED in kinds and PaymentEvent.Kind.REFUNDED in kinds
 
 
 def test_it_refunds_a_second_payment_for_the_same_payable(
-    db, orders, sandbox, django_capture_on_commit_callbacks
+    client, orders, sandbox, django_capture_on_commit_callbacks
 ):
     from payments.providers.sandbox import sandbox_checkout_complete
     from payments.services import payment_start
@@ -157,6 +161,8 @@ def test_it_refunds_a_second_payment_for_the_same_payable(
     assert (second.status, second.failure_code) == (Status.REFUNDED, "duplicate")
     assert orders.succeeded == [first.pk]
     assert orders.refunded == [second.pk]
+    page = client.get(f"/platnosci/{second.public_id}/").content.decode()
+    assert "Ta należność była już opłacona" in page
 
 
 def test_a_refund_made_at_the_provider_is_recorded(
@@ -225,3 +231,25 @@ def test_payment_events_are_append_only(db, orders):
         row.save()
     with pytest.raises(AppendOnlyError):
         row.delete()
+
+
+def test_staff_refund_a_held_payment_of_what_was_received(
+    orders, sandbox, django_capture_on_commit_callbacks
+):
+    from payments.models import SandboxCheckout
+    from payments.services import payment_refund, payment_start
+
+    payment, _ = payment_start(
+        payable_type="tests.order", payable_id="1", amount=Decimal("406.00"),
+        description="Zamówienie 1", customer_email="", method="card",
+        success_url="/gotowe/", cancel_url="/zaplac/",
+    )  # fmt: skip
+    SandboxCheckout.objects.filter(checkout_id=payment.checkout_id).update(status="paid")
+    apply(payment, "succeeded", amount_minor=40500)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(payment_id=payment.pk, reason="staff")
+    payment.refresh_from_db()
+    assert payment.status == Status.REFUNDED
+    checkout = SandboxCheckout.objects.get(checkout_id=payment.checkout_id)
+    assert checkout.refunded_minor == 40500
+    assert orders.refunded == [payment.pk]
