@@ -1,0 +1,56 @@
+"""First figures: the home page and /healthz against the bare reference view.
+
+    .venv/bin/python bench/run.py [--duration 3] [--connections 20] [--rounds 5] [--keep-db]
+
+`make bench` runs this file. A new benchmark is a sibling file that calls
+`bench.harness.run_pages` with its own pages and seed (see README.md).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+if __package__ in {None, ""}:
+    # Run as a script (`python bench/run.py`): make `bench` and the apps importable.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import BenchError, run_pages  # noqa: E402
+
+PAGES = {"home": "/", "healthz": "/healthz"}
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """Options every benchmark script accepts, so that they all run alike."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--duration", type=int, default=3, help="seconds per page per round")
+    parser.add_argument("--connections", type=int, default=20, help="wrk connections")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="reuse portal_bench instead of recreating it"
+    )
+    return parser
+
+
+def main() -> int:
+    options = arguments(__doc__.splitlines()[0]).parse_args()
+    try:
+        report = run_pages(
+            PAGES,
+            connections=options.connections,
+            duration=options.duration,
+            rounds=options.rounds,
+            workers=options.workers,
+            fresh_db=not options.keep_db,
+        )
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    print()
+    print(report.markdown())
+    print(f"\nsaved to {report.save('entrances')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
