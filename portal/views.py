@@ -1,7 +1,9 @@
 """Pages that belong to no single audience: the home page and the health check."""
 
 import logging
+from functools import cache
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,22 +30,20 @@ def _database_state() -> str:
     return "ok"
 
 
+@cache
+def _redis_client(url: str) -> redis.Redis:
+    # One client (and its connection pool) per process: /healthz is polled often.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def _redis_state() -> str:
     if not settings.REDIS_URL:
         return "disabled"
-    import redis
-
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        client.ping()
+        _redis_client(settings.REDIS_URL).ping()
     except redis.RedisError:
         logger.exception("health check: Redis did not answer")
         return "error"
-    finally:
-        if "client" in locals():
-            client.close()
     return "ok"
 
 
