@@ -237,7 +237,7 @@ class Offer(models.Model):
         verbose_name_plural = _("oferty")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["agent", "-created_at"], name="offers_agent_created"),
+            models.Index(fields=["agent", "-created_at", "-id"], name="offers_agent_created"),
             models.Index(fields=["agent", "state", "payment_deadline"], name="offers_agent_state"),
         ]
         constraints = [

@@ -1,15 +1,21 @@
 """Reads for the agent's pages: the offer list (search, filters, sort) and the timeline."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.pl import nip, pesel
 
-from accounts.fields import blind_index
+from accounts.fields import blind_index, mask_identifier
 from accounts.models import User
 
-from .models import Offer, OfferEvent
+from .models import WARSAW, Offer, OfferEvent
 
 LIST_COLUMNS = (
     "number",
@@ -77,3 +83,78 @@ def offers_for_agent(
 
 def offer_timeline(offer: Offer) -> QuerySet[OfferEvent]:
     return offer.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """One line of the agent's list, formatted once in Python (templates are slower at it)."""
+
+    pk: int
+    url: str
+    number: str
+    package: str
+    holder: str
+    identifier: str
+    premium: str
+    protection: str
+    deadline: str
+    left: str
+    close: bool
+    state_label: str
+    badge: str  # CSS modifier: ok, err or none
+
+
+def money(value: Decimal) -> str:
+    """1200.5 → "1 200,50 zł" (Polish grouping with a non-breaking space)."""
+    return format(value, ",.2f").replace(",", "\u00a0").replace(".", ",") + "\u00a0zł"
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    seconds = int((deadline - now).total_seconds())
+    if seconds <= 0:
+        return str(_("termin minął"))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return str(ngettext("%(d)d dzień %(h)d godz.", "%(d)d dni %(h)d godz.", days)) % {
+            "d": days,
+            "h": hours,
+        }
+    if hours:
+        return str(_("%(h)d godz. %(m)d min")) % {"h": hours, "m": rest // 60}
+    return str(_("%(m)d min")) % {"m": max(1, rest // 60)}
+
+
+BADGES = {
+    Offer.State.PAID: " badge--ok",
+    Offer.State.POLICY: " badge--ok",
+    Offer.State.CANCELLED: " badge--err",
+    Offer.State.EXPIRED: " badge--err",
+}
+
+
+def offer_rows(offers: Iterable[Offer], now: datetime) -> list[OfferRow]:
+    states = dict(Offer.State.choices)
+    # One reverse() for the page instead of one per row.
+    url_pattern = reverse("offers:detail", args=[999_999_999]).replace("999999999", "{}")
+    rows = []
+    for offer in offers:
+        deadline = offer.payment_deadline.astimezone(WARSAW)
+        rows.append(
+            OfferRow(
+                pk=offer.pk,
+                url=url_pattern.format(offer.pk),
+                number=offer.display_number,
+                package=offer.package.name,
+                holder=offer.holder_name,
+                identifier=mask_identifier(offer.holder_identifier),
+                premium=money(offer.premium),
+                protection=f"{offer.protection_start:%d.%m.%Y} – {offer.protection_end:%d.%m.%Y}",
+                deadline=f"{deadline:%d.%m.%Y %H:%M}",
+                left=time_left(deadline, now) if offer.is_open else "",
+                close=offer.close_to_deadline(now),
+                state_label=str(states[offer.state]),
+                badge=BADGES.get(offer.state, ""),
+            )
+        )
+    return rows

@@ -73,13 +73,8 @@ def _filtered_offers(request: HttpRequest) -> tuple[OfferFilterForm, QuerySet[Of
 def offer_list(request: HttpRequest) -> HttpResponse:
     form, offers, per_page = _filtered_offers(request)
     page = Paginator(offers, per_page).get_page(request.GET.get("strona"))
-    now = timezone.now()
-    rows = [(offer, offer.close_to_deadline(now)) for offer in page]
-    return render(
-        request,
-        "offers/offer_list.html",
-        {"form": form, "page": page, "rows": rows, "now": now},
-    )
+    rows = selectors.offer_rows(page, timezone.now())
+    return render(request, "offers/offer_list.html", {"form": form, "page": page, "rows": rows})
 
 
 def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
