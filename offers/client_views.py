@@ -160,7 +160,8 @@ def client_link(request: HttpRequest, token: str) -> HttpResponse:
     _scope_begin(request, offer, stage=IDENTIFIED if new_portal else LOGGED_IN, via="link")
     if not new_portal:
         cs.client_entered(offer=offer, via="link", step="link", visitor=_visitor(request))
-    return HttpResponseRedirect(_next_step(offer, request.session[SESSION_KEY]["stage"]), status=303)
+    next_url = _next_step(offer, request.session[SESSION_KEY]["stage"])
+    return HttpResponseRedirect(next_url, status=303)
 
 
 @require_GET

@@ -62,6 +62,10 @@ def _details(series: str, days: int, **overrides: object) -> services.OfferDetai
     return services.OfferDetails(**values)  # type: ignore[arg-type]
 
 
+def create(agent: User, series: str = "FM_T", *, days: int = 30, **overrides: object) -> Offer:
+    return services.offer_create(agent=agent, details=_details(series, days, **overrides))
+
+
 def send(agent: User, series: str = "FM_T", *, days: int = 30, **overrides: object) -> Sent:
     """Create and send an offer via DMS; the token is read from the e-mail in the outbox."""
     offer = services.offer_create(agent=agent, details=_details(series, days, **overrides))
@@ -89,7 +93,7 @@ def enter_new(client: Client, sent: Sent, pesel: str = PESEL) -> None:
     assert response.status_code == 303, response.content.decode()[:2000]
 
 
-def enter_old(client: Client, sent: Sent, password: str = "0274") -> None:
+def enter_old(client: Client, sent: Sent, password: str = "0274") -> None:  # noqa: S107
     client.get(sent.link)
     response = client.post(reverse("offers:client-password"), {"password": password})
     assert response.status_code == 303, response.content.decode()[:2000]
@@ -167,3 +171,21 @@ def pdf_text(data: bytes, password: str) -> str:
     reader = PdfReader(io.BytesIO(data))
     reader.decrypt(password)
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def client_factory(db):  # type: ignore[no-untyped-def]
+    """Another browser, from another address."""
+
+    def make(**defaults: str) -> Client:
+        return Client(**defaults)
+
+    return make
+
+
+def frozen():  # type: ignore[no-untyped-def]
+    """Freeze the clock at the present moment (after the offer was sent)."""
+    import time_machine
+    from django.utils import timezone
+
+    return time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False)
