@@ -189,3 +189,15 @@ def frozen():  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     return time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False)
+
+
+def pay_in_sandbox(payment: Payment, method: str = "", *, decline: bool = False) -> None:
+    """Pay on the sandbox's hosted page: it signs and delivers the webhook after commit."""
+    from payments.providers.sandbox import sandbox_checkout_complete
+
+    sandbox_checkout_complete(
+        checkout_id=payment.checkout_id,
+        method=method or payment.method or "blik",
+        blik_code="123456",
+        decline=decline,
+    )
