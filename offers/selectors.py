@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -133,28 +134,55 @@ BADGES = {
 }
 
 
-def offer_rows(offers: Iterable[Offer], now: datetime) -> list[OfferRow]:
+ROW_VALUES = (
+    "pk",
+    "number",
+    "state",
+    "premium",
+    "protection_start",
+    "protection_end",
+    "payment_deadline",
+    "holder_kind",
+    "holder_name",
+    "holder_pesel",
+    "holder_nip",
+    "product__code",
+    "package__name",
+)
+
+
+def offer_list_values(offers: QuerySet[Offer]) -> QuerySet[Offer, dict[str, Any]]:
+    """The list's columns as plain values: no model instances for a page of rows."""
+    return offers.values(*ROW_VALUES)
+
+
+def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow]:
     states = dict(Offer.State.choices)
     # One reverse() for the page instead of one per row.
     url_pattern = reverse("offers:detail", args=[999_999_999]).replace("999999999", "{}")
+    soon = now + timedelta(hours=72)
     rows = []
-    for offer in offers:
-        deadline = offer.payment_deadline.astimezone(WARSAW)
+    for v in values:
+        deadline = v["payment_deadline"].astimezone(WARSAW)
+        is_open = v["state"] in Offer.OPEN_STATES
+        identifier = (
+            v["holder_nip"] if v["holder_kind"] == Offer.PartyKind.COMPANY else (v["holder_pesel"])
+        )
         rows.append(
             OfferRow(
-                pk=offer.pk,
-                url=url_pattern.format(offer.pk),
-                number=offer.display_number,
-                package=offer.package.name,
-                holder=offer.holder_name,
-                identifier=mask_identifier(offer.holder_identifier),
-                premium=money(offer.premium),
-                protection=f"{offer.protection_start:%d.%m.%Y} – {offer.protection_end:%d.%m.%Y}",
+                pk=v["pk"],
+                url=url_pattern.format(v["pk"]),
+                number=f"{v['product__code']} {v['number']:09d}",
+                package=v["package__name"],
+                holder=v["holder_name"],
+                identifier=mask_identifier(identifier),
+                premium=money(v["premium"]),
+                protection=f"{v['protection_start']:%d.%m.%Y} – {v['protection_end']:%d.%m.%Y}",
                 deadline=f"{deadline:%d.%m.%Y %H:%M}",
-                left=time_left(deadline, now) if offer.is_open else "",
-                close=offer.close_to_deadline(now),
-                state_label=str(states[offer.state]),
-                badge=BADGES.get(offer.state, ""),
+                left=time_left(deadline, now) if is_open else "",
+                close=v["state"] == Offer.State.SENT and now < deadline <= soon,
+                state_label=str(states[v["state"]]),
+                badge=BADGES.get(v["state"], ""),
             )
         )
     return rows

@@ -72,9 +72,25 @@ def _filtered_offers(request: HttpRequest) -> tuple[OfferFilterForm, QuerySet[Of
 @require_GET
 def offer_list(request: HttpRequest) -> HttpResponse:
     form, offers, per_page = _filtered_offers(request)
-    page = Paginator(offers, per_page).get_page(request.GET.get("strona"))
+    values = selectors.offer_list_values(offers)
+    page = Paginator(values, per_page).get_page(request.GET.get("strona"))
     rows = selectors.offer_rows(page, timezone.now())
-    return render(request, "offers/offer_list.html", {"form": form, "page": page, "rows": rows})
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {
+        "q": data.get("q", ""),
+        "stan": data.get("stan", ""),
+        "sort": data.get("sort") or "-utworzono",
+        "na_stronie": per_page,
+    }
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "state_choices": form.fields["stan"].choices,
+        "sort_choices": form.fields["sort"].choices,
+        "page_sizes": OfferFilterForm.PAGE_SIZES,
+    }
+    return render(request, "offers/offer_list.html", context)
 
 
 def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:

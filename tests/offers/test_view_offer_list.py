@@ -44,6 +44,7 @@ def test_it_searches_by_number_name_pesel_and_nip(alice, alice_client):
     }
     for query, expected in cases.items():
         response = alice_client.get(URL, {"q": query})
+        assert f'value="{query}"' in response.text  # the search box keeps what was typed
         found = [row.pk for row in response.context["rows"]]
         assert found == [expected.pk], query
 
