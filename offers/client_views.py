@@ -169,8 +169,9 @@ def client_link_invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "offers/client/link_invalid.html", status=200)
 
 
+# No `no_referrer` here: this page carries no token, and Chromium sends
+# "Origin: null" with form posts from a no-referrer page, which CSRF refuses.
 @require_http_methods(["GET", "POST"])
-@no_referrer
 def client_access(request: HttpRequest) -> HttpResponse:
     """Without the link: e-mail + access code (INTER + 4 digits)."""
     form = AccessCodeForm(request.POST or None)
@@ -193,8 +194,8 @@ def client_access(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_step(offer, stage), status=303)
     scope = _scope(request)
     context = {"form": form, "error": error, "continue_url": scope and _next_step_url(scope)}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "offers/client/access.html", context, status=status)
+    # A wrong answer is an ordinary page (200): Chromium logs any 4xx document as an error.
+    return render(request, "offers/client/access.html", context)
 
 
 def _next_step_url(scope: dict[str, Any]) -> str:
@@ -223,8 +224,7 @@ def client_pesel(request: HttpRequest, offer: Offer) -> HttpResponse:
             cs.client_entered(offer=offer, via=via, step="pesel", visitor=_visitor(request))
             return HttpResponseRedirect(reverse("offers:client-offer"), status=303)
     context = {"form": form, "error": error, "offer": offer}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "offers/client/pesel.html", context, status=status)
+    return render(request, "offers/client/pesel.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,8 +248,7 @@ def client_password(request: HttpRequest, offer: Offer) -> HttpResponse:
             cs.client_entered(offer=offer, via=via, step="file_password", visitor=_visitor(request))
             return HttpResponseRedirect(reverse("offers:client-offer"), status=303)
     context = {"form": form, "error": error, "offer": offer}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "offers/client/password.html", context, status=status)
+    return render(request, "offers/client/password.html", context)
 
 
 @require_POST
@@ -319,7 +318,6 @@ def client_consents(request: HttpRequest, offer: Offer) -> HttpResponse:
             request,
             "offers/client/offer.html",
             _offer_context(offer, consent_form=form),
-            status=400,
         )
     try:
         cs.consents_accept(offer=offer, codes=form.accepted(), visitor=_visitor(request))
