@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import no_referrer
 from accounts.fields import mask_identifier
 from accounts.otp import verified_role_required
 from accounts.roles import Role
@@ -397,19 +396,3 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def agent_home(request: HttpRequest) -> HttpResponse:
     return redirect("offers:list")
-
-
-# Client side placeholders (the client issue replaces these) -----------------------
-
-
-@require_GET
-def client_access(request: HttpRequest) -> HttpResponse:
-    return render(request, "offers/client_access.html")
-
-
-@no_referrer
-@require_GET
-def client_link(request: HttpRequest, token: str) -> HttpResponse:
-    link = services.dms_link_resolve(token=token)
-    status = 200 if link is not None else 404
-    return render(request, "offers/client_link.html", {"link": link}, status=status)
