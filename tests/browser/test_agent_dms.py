@@ -13,7 +13,7 @@ from offers.models import Offer
 from offers.services import local_today
 
 from ..conftest import make_user
-from .harness import check_page, visit
+from .harness import assert_no_horizontal_scroll, check_page, visit
 
 # Products and roles come from data migrations: keep them across the live server's flush.
 pytestmark = [
@@ -28,12 +28,11 @@ def _current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def test_it_sends_an_fm_t_offer_via_dms_after_a_totp_login(page: Page) -> None:
+def _log_in(page: Page) -> TOTPDevice:
     from accounts.roles import Role
 
     agent = make_user("agentka", Role.AGENT, first_name="Ewa", last_name="Agentka")
     device = TOTPDevice.objects.create(user=agent, name="app", confirmed=True)
-
     visit(page, "/agent/logowanie/")
     page.get_by_label("Nazwa użytkownika").fill("agentka")
     page.get_by_label("Hasło").fill("agentka-secret-pass")
@@ -44,6 +43,12 @@ def test_it_sends_an_fm_t_offer_via_dms_after_a_totp_login(page: Page) -> None:
     page.get_by_role("button", name="Potwierdź").click()
     page.wait_for_url("**/agent/oferty/")
     check_page(page)
+    return device
+
+
+def test_it_sends_an_fm_t_offer_via_dms_after_a_totp_login(page: Page) -> None:
+    device = _log_in(page)
+    agent = device.user
 
     page.get_by_role("link", name="Nowa oferta").first.click()
     page.wait_for_url("**/agent/oferty/nowa/")
@@ -79,3 +84,16 @@ def test_it_sends_an_fm_t_offer_via_dms_after_a_totp_login(page: Page) -> None:
     assert any("/oferta/link/" in sent.body for sent in mail.outbox)
     offer.refresh_from_db()
     assert offer.state == Offer.State.SENT
+
+
+def test_it_fits_the_agent_pages_in_360_px(mobile_page: Page) -> None:
+    from offers.services import offer_send_dms
+
+    from ..offers.conftest import make_offer
+
+    device = _log_in(mobile_page)
+    offer = make_offer(device.user)
+    offer_send_dms(offer=offer, actor=device.user)
+    for path in ("/agent/oferty/", "/agent/oferty/nowa/", f"/agent/oferty/{offer.pk}/"):
+        visit(mobile_page, path)
+        assert_no_horizontal_scroll(mobile_page)
