@@ -46,8 +46,11 @@ urlpatterns = [
     ),
     path("agent/oferty/<int:pk>/polisuj/", views.offer_polisuj, name="polisuj"),
     path("agent/oferty/<int:pk>/polisa/", views.offer_policy, name="policy"),
-    path("agent/oferty/<int:pk>/zaswiadczenie-sprzedazy/", client_views.offer_certificate,
-         name="certificate"),
+    path(
+        "agent/oferty/<int:pk>/zaswiadczenie-sprzedazy/",
+        client_views.offer_certificate,
+        name="certificate",
+    ),
     # The client's pages (offers.client_views): one offer per client session.
     path("oferta/", client_views.client_access, name="client-access"),
     path("oferta/link/niewazny/", client_views.client_link_invalid, name="client-link-invalid"),

@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0004_client_evidence'),
+        ("offers", "0004_client_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='offer',
-            name='offers_agent_created',
+            model_name="offer",
+            name="offers_agent_created",
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['agent', '-created_at', '-id'], name='offers_agent_created'),
+            model_name="offer",
+            index=models.Index(fields=["agent", "-created_at", "-id"], name="offers_agent_created"),
         ),
     ]
