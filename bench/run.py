@@ -1,6 +1,7 @@
 """First figures: the home page and /healthz against the bare reference view.
 
     .venv/bin/python bench/run.py [--duration 3] [--connections 20] [--rounds 5] [--keep-db]
+    .venv/bin/python bench/run.py --suite payments   # webhooks, policies, client offer page
 
 `make bench` runs this file. A new benchmark is a sibling file that calls
 `bench.harness.run_pages` with its own pages and seed (see README.md).
@@ -17,6 +18,9 @@ if __package__ in {None, ""}:
 from bench.harness import BenchError, run_pages  # noqa: E402
 
 PAGES = {"home": "/", "healthz": "/healthz"}
+# `--suite payments`: the DMS payment benchmarks, one after the other, each in
+# its own process (each sets Django up on its own database).
+SUITES = {"payments": ("webhooks.py", "policies.py", "offers_client.py")}
 
 
 def arguments(description: str) -> argparse.ArgumentParser:
@@ -32,8 +36,34 @@ def arguments(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+def run_suite(name: str, options: argparse.Namespace) -> int:
+    """Run each script of the suite with the common options; the worst exit status wins."""
+    import subprocess
+
+    common = [
+        f"--duration={options.duration}",
+        f"--connections={options.connections}",
+        f"--rounds={options.rounds}",
+        f"--workers={options.workers}",
+        *(["--keep-db"] if options.keep_db else []),
+    ]
+    status = 0
+    for script in SUITES[name]:
+        print(f"\n## {script}\n", flush=True)
+        path = Path(__file__).resolve().parent / script
+        done = subprocess.run([sys.executable, str(path), *common], check=False)
+        status = max(status, done.returncode)
+    return status
+
+
 def main() -> int:
-    options = arguments(__doc__.splitlines()[0]).parse_args()
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument(
+        "--suite", choices=sorted(SUITES), help="run a suite of benchmark scripts instead"
+    )
+    options = parser.parse_args()
+    if options.suite:
+        return run_suite(options.suite, options)
     try:
         report = run_pages(
             PAGES,
