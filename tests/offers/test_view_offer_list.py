@@ -117,6 +117,8 @@ def test_it_lists_5000_offers_in_a_constant_number_of_queries(
     _bulk_offers(alice, 5000)
     # session, user, OTP device, groups (role), count, one page with product and package
     # joined, and the session save (savepoint, update, release): the same for any page size.
+    # (A COUNT(*) OVER () window saves the count's round trip but joins and sorts every
+    # row, and measured slower: 5.8 ms against 3.9 ms for count + page.)
     with django_assert_num_queries(9):
         response = alice_client.get(URL, {"na_stronie": per_page, "strona": 3})
     assert len(response.context["rows"]) == per_page
@@ -135,3 +137,16 @@ def test_it_formats_time_left_and_money_in_polish():
     assert time_left(now + timedelta(seconds=20), now) == "1 min"
     assert time_left(now, now) == "termin minął"
     assert money(Decimal("1200.5")) == "1\u00a0200,50\u00a0zł"
+
+
+def test_it_pages_through_with_the_total_and_past_the_end(alice, alice_client):
+    _bulk_offers(alice, 30)
+    response = alice_client.get(URL, {"na_stronie": 25, "strona": 2})
+    page = response.context["page"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 30, 2)
+    assert len(response.context["rows"]) == 5
+    assert "Strona 2 z 2" in response.text
+    response = alice_client.get(URL, {"na_stronie": 25, "strona": 9})
+    assert response.context["page"].number == 2  # past the end: the last page
+    response = alice_client.get(URL, {"strona": "x"})
+    assert response.context["page"].number == 1
