@@ -8,18 +8,20 @@ from offers.models import Offer
 
 from ..conftest import make_user
 from ..offers.client.conftest import NIP, send
-from ._client_flow import (
+from ._client_flow import (  # noqa: F401 (reference_data is a fixture)
     accept_consents,
     download_documents,
     opens_with,
     pay_on_sandbox,
     policy_attachment,
+    reference_data,
 )
 from .harness import assert_no_horizontal_scroll, check_page, visit
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 
