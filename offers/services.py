@@ -9,6 +9,7 @@ State machine (anything else raises OfferError):
     draft ──send / access code──▶ sent ──offer_mark_paid──▶ paid ──offer_issue_policy──▶ policy
     draft, sent ──offer_cancel──▶ cancelled
     draft, sent ──deadline passes (beat)──▶ expired
+    expired ──offer_mark_paid, paid before the deadline (late notice)──▶ paid
 """
 
 import secrets
@@ -473,7 +474,10 @@ def _mark_paid(
         if offer.payment_reference == payment_reference:
             return offer
         raise OfferNotOpen(_("Ta oferta jest już opłacona."))
-    if offer.state != Offer.State.SENT or paid_at >= offer.payment_deadline:
+    # EXPIRED too: money confirmed before 21:00 whose notice reached us after the
+    # beat expired the offer was paid in time.
+    waiting = offer.state in (Offer.State.SENT, Offer.State.EXPIRED)
+    if not waiting or paid_at >= offer.payment_deadline:
         raise DeadlinePassed(_("Płatność wpłynęła po terminie lub oferta nie czeka na płatność."))
     offer.state = Offer.State.PAID
     offer.paid_at, offer.payment_reference = paid_at, payment_reference

@@ -80,3 +80,27 @@ def test_it_lets_the_client_side_append_to_the_timeline(alice):
     )
     assert event.actor_label == "klient"
     assert event.offer_version == offer.version
+
+
+def test_it_accepts_money_paid_in_time_whose_notice_came_after_expiry(alice):
+    import time_machine
+
+    from offers import tasks
+
+    offer = sent_offer(alice)
+    with time_machine.travel(offer.payment_deadline, tick=False):
+        tasks.offers_expire_overdue()
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.EXPIRED
+    services.offer_mark_paid(
+        offer=offer, paid_at=offer.payment_deadline - timedelta(seconds=30), payment_reference="p"
+    )
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.PAID
+
+
+def test_it_refuses_money_for_a_cancelled_offer(alice):
+    offer = sent_offer(alice)
+    services.offer_cancel(offer=offer, actor=alice)
+    with pytest.raises(services.DeadlinePassed):
+        services.offer_mark_paid(offer=offer, paid_at=offer.sent_at, payment_reference="x")
