@@ -11,6 +11,7 @@ refunds it, and `payment_refunded_notify` tells both sides.
 """
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 REFUSAL_LATE = "deadline_passed"
 REFUSAL_NOT_OPEN = "offer_not_open"
+PENDING_DELIVERY_AFTER = timedelta(minutes=5)
 
 
 def policy_number(offer: Offer) -> str:
@@ -147,6 +149,24 @@ def policy_send(*, policy_id: int) -> bool:
 )
 def policy_deliver(policy_id: int) -> bool:
     return policy_send(policy_id=policy_id)
+
+
+def policies_deliver_pending(*, now: datetime | None = None) -> int:
+    """Queue again the policies whose e-mail never went: the broker was down at commit."""
+    cutoff = (now or timezone.now()) - PENDING_DELIVERY_AFTER
+    pending = list(
+        Policy.objects.filter(sent_at__isnull=True, issued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:200]
+    )
+    for policy_id in pending:
+        _queue_delivery(policy_id)
+    return len(pending)
+
+
+@shared_task
+def policies_deliver_pending_task() -> int:
+    return policies_deliver_pending()
 
 
 def payment_failed_record(*, payment: Payment) -> None:

@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.outbox_requeue_stale",
         "schedule": 60.0,
     },
+    "offers-policies-deliver-pending": {
+        "task": "offers.policy.policies_deliver_pending_task",
+        "schedule": 120.0,
+    },
     "offers-expire-overdue": {
         "task": "offers.tasks.offers_expire_overdue",
         "schedule": 60.0,

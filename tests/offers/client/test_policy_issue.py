@@ -190,3 +190,24 @@ def test_a_wrong_amount_is_held_and_makes_no_policy(new_client, django_capture_o
     payment.refresh_from_db()
     assert payment.status == Payment.Status.HELD
     assert not Policy.objects.exists()
+
+
+def test_a_policy_whose_email_was_never_queued_is_picked_up_by_beat(
+    new_client, new_sent: Sent, django_capture_on_commit_callbacks
+):
+    """As when Redis was down at commit: the policy exists, its e-mail does not."""
+    from offers.policy import policies_deliver_pending
+
+    _paid(new_client, django_capture_on_commit_callbacks)
+    policy = Policy.objects.get(offer=new_sent.offer)
+    Policy.objects.filter(pk=policy.pk).update(sent_at=None)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert policies_deliver_pending(now=policy.issued_at + timedelta(minutes=4)) == 0
+        assert policies_deliver_pending(now=policy.issued_at + timedelta(minutes=6)) == 1
+    policy.refresh_from_db()
+    assert policy.sent_at is not None
+    assert opens_with(_policy_mail().attachments[0][1], PESEL)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert policies_deliver_pending(now=policy.issued_at + timedelta(minutes=20)) == 0
