@@ -270,8 +270,10 @@ def _apply_success(payment: Payment, update: PaymentUpdate, ctx: dict[str, Any])
         with transaction.atomic():
             cleared = {"failure_code": "", "failure_message": ""}
             now = timezone.now()
+            # The provider's time of payment decides deadlines, never a later one of ours.
+            paid_at = min(update.occurred_at, now) if update.occurred_at else now
             _set_status(
-                payment, Status.SUCCEEDED, ctx, succeeded_at=now, **cleared, **received_fields
+                payment, Status.SUCCEEDED, ctx, succeeded_at=paid_at, **cleared, **received_fields
             )
             handlers.on_succeeded(payment)
     except registry.PaymentRefused as refusal:

@@ -5,7 +5,8 @@ the signature check and the reading of events live here, shared.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import stripe
@@ -59,6 +60,8 @@ class PaymentUpdate:
     method: str = ""
     failure_code: str = ""
     failure_message: str = ""
+    # When the provider says it happened (the event's `created`); None when unknown.
+    occurred_at: datetime | None = None
     payload: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -241,7 +244,12 @@ def stripe_event_interpret(event: dict[str, Any]) -> PaymentUpdate | None:
     handler = EVENT_ROUTES.get(str(event.get("type")))
     if handler is None:
         return None
-    return handler(event["data"]["object"])
+    update = handler(event["data"]["object"])
+    created = event.get("created")
+    if update is None or not isinstance(created, int):
+        return update
+    # Money paid at 20:59:50 is on time even if its webhook arrives at 21:00:10.
+    return replace(update, occurred_at=datetime.fromtimestamp(created, tz=UTC))
 
 
 def intent_interpret(obj: dict[str, Any]) -> PaymentUpdate:

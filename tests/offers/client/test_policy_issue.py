@@ -164,6 +164,32 @@ def test_money_one_second_before_the_deadline_makes_a_policy(
     assert Policy.objects.filter(payment=payment, offer=sent.offer).exists()
 
 
+def test_money_paid_before_the_deadline_counts_even_if_its_webhook_comes_after(
+    client, alice, django_capture_on_commit_callbacks
+):
+    from payments.providers.base import OUTCOME_SUCCEEDED, PaymentUpdate
+    from payments.services import payment_apply_event
+
+    sent, payment, clock = _due_soon(client, alice, seconds_before=-10)
+    try:
+        update = PaymentUpdate(
+            outcome=OUTCOME_SUCCEEDED,
+            payment_ref=str(payment.public_id),
+            amount_minor=int(payment.amount * 100),
+            currency="PLN",
+            occurred_at=sent.offer.payment_deadline - timedelta(seconds=10),
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_apply_event(payment_id=payment.pk, update=update, source="webhook")
+    finally:
+        clock.stop()
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert payment.succeeded_at == sent.offer.payment_deadline - timedelta(seconds=10)
+    assert Policy.objects.filter(payment=payment, offer=sent.offer).exists()
+
+
 def test_a_failed_payment_then_a_successful_retry_makes_one_policy(
     new_client, django_capture_on_commit_callbacks
 ):
