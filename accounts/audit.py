@@ -7,14 +7,13 @@ offer number), not what was typed.
 """
 
 import logging
-import time
 from typing import Any
 
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
 from .network import client_ip
-from .sessions import STARTED_AT
+from .sessions import session_stamp
 
 logger = logging.getLogger("portal.security")
 
@@ -29,7 +28,7 @@ def security_event(
 
 def _on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     # Django's login() has just rotated the session key; start the 12-hour clock.
-    request.session[STARTED_AT] = time.time()
+    session_stamp(request)
     security_event("login.success", request=request, who=f"user:{user.pk}")
 
 

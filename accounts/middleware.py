@@ -3,15 +3,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from .audit import security_event
-from .sessions import session_expired
+from .sessions import session_expired, session_touch
 
 
 class SessionLifetimeMiddleware:
-    """End sessions older than SESSION_ABSOLUTE_AGE, however active they were.
-
-    The idle limit needs no code: SESSION_SAVE_EVERY_REQUEST pushes the cookie's
-    30-minute expiry forward on each request, and the session store drops it after.
-    """
+    """End sessions older than SESSION_ABSOLUTE_AGE; keep active ones from idling out."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -20,4 +16,6 @@ class SessionLifetimeMiddleware:
         if session_expired(request):
             security_event("session.expired", request=request)
             request.session.flush()
+        else:
+            session_touch(request)
         return self.get_response(request)

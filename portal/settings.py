@@ -233,8 +233,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = 30 * 60  # idle limit: every request pushes it forward
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions are read from the cache (Redis) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 30 * 60  # idle limit, pushed forward by activity (accounts.sessions)
+SESSION_TOUCH_INTERVAL = 60
 SESSION_ABSOLUTE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -110,3 +110,28 @@ def test_sessions_end_after_twelve_hours_however_active(client, alice):
         clock.shift(timedelta(minutes=20, seconds=1))
         assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
     assert settings.SESSION_ABSOLUTE_AGE == 12 * 3600
+
+
+@pytest.mark.django_db
+def test_activity_writes_the_session_at_most_once_a_minute(client, alice):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        login(client, "alice", "alice-secret-pass")
+        key = client.session.session_key
+        expiry = Session.objects.get(session_key=key).expire_date
+        clock.shift(timedelta(seconds=59))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == expiry
+        clock.shift(timedelta(seconds=1))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == expiry + timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_anonymous_visits_create_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("home"))
+    client.get(reverse("accounts:login"))
+    assert Session.objects.count() == 0
