@@ -54,7 +54,9 @@ def test_a_confirmed_payment_makes_a_policy_and_emails_it_with_the_pesel(
     assert content_type == "application/pdf"
     assert opens_with(data, PESEL)
     assert not opens_with(data, "2345")
-    assert policy.number in pdf_text(data, PESEL)
+    text = pdf_text(data, PESEL)
+    assert policy.number in text
+    assert f"(wersja {offer.version})" in text
     agent_mail = [m for m in mail.outbox if m.to == [alice.email]]
     assert any("Potwierdzenie opłacenia" in m.subject for m in agent_mail)
     kinds = list(offer.events.values_list("kind", flat=True))
