@@ -69,6 +69,9 @@ SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 # signed links) never makes stored PESEL numbers unreadable.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "" if PRODUCTION else DEV_FIELD_KEY)
 
+# Older keys, comma-separated, still accepted for reading while values are re-encrypted.
+FIELD_ENCRYPTION_RETIRED_KEYS = env_list("FIELD_ENCRYPTION_RETIRED_KEYS", "")
+
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
