@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from stdnum.pl import nip, pesel
 
-from accounts.fields import blind_index, mask_identifier
+from accounts.fields import EncryptedTextField, blind_index, mask_identifier
 from accounts.models import User
 
 from .models import WARSAW, Offer, OfferEvent
@@ -142,18 +142,23 @@ ROW_VALUES = (
     "protection_start",
     "protection_end",
     "payment_deadline",
-    "holder_kind",
     "holder_name",
-    "holder_pesel",
-    "holder_nip",
     "product__code",
     "package__name",
 )
 
 
 def offer_list_values(offers: QuerySet[Offer]) -> QuerySet[Offer, dict[str, Any]]:
-    """The list's columns as plain values: no model instances for a page of rows."""
-    return offers.values(*ROW_VALUES)
+    """The list's columns as plain values: no model instances for a page of rows.
+
+    Only the identifier that the row shows is decrypted (PESEL or NIP), not both.
+    """
+    identifier = Case(
+        When(holder_kind=Offer.PartyKind.COMPANY, then=F("holder_nip")),
+        default=F("holder_pesel"),
+        output_field=EncryptedTextField(),
+    )
+    return offers.values(*ROW_VALUES, identifier=identifier)
 
 
 def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow]:
@@ -165,9 +170,6 @@ def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow
     for v in values:
         deadline = v["payment_deadline"].astimezone(WARSAW)
         is_open = v["state"] in Offer.OPEN_STATES
-        identifier = (
-            v["holder_nip"] if v["holder_kind"] == Offer.PartyKind.COMPANY else (v["holder_pesel"])
-        )
         rows.append(
             OfferRow(
                 pk=v["pk"],
@@ -175,7 +177,7 @@ def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow
                 number=f"{v['product__code']} {v['number']:09d}",
                 package=v["package__name"],
                 holder=v["holder_name"],
-                identifier=mask_identifier(identifier),
+                identifier=mask_identifier(v["identifier"]),
                 premium=money(v["premium"]),
                 protection=f"{v['protection_start']:%d.%m.%Y} – {v['protection_end']:%d.%m.%Y}",
                 deadline=f"{deadline:%d.%m.%Y %H:%M}",

@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Auth and sessions ----------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
