@@ -70,11 +70,12 @@ def seed() -> None:
             )
         )
     Offer.objects.bulk_create(offers, batch_size=1000)
-    # As in production, the planner has statistics (autovacuum would gather them later).
+    # As in production after autovacuum: planner statistics, and a visibility map
+    # that lets the list's COUNT(*) read the index alone.
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE offers_offer")
+        cursor.execute("VACUUM ANALYZE offers_offer")
 
 
 def agent_cookie() -> str:
