@@ -58,7 +58,9 @@ def policy_issue_for_payment(*, payment: Payment) -> Policy:
     if existing is not None:
         return existing
     paid_at = payment.succeeded_at or timezone.now()
-    if offer.state != Offer.State.SENT:
+    # EXPIRED too: money paid before 21:00 whose webhook is applied after the
+    # beat expired the offer was paid in time (offer_mark_paid accepts it).
+    if offer.state not in (Offer.State.SENT, Offer.State.EXPIRED):
         raise PaymentRefused(
             REFUSAL_NOT_OPEN,
             str(_("Oferta nie czekała już na płatność (anulowana, wygasła lub opłacona).")),

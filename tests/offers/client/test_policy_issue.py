@@ -239,3 +239,33 @@ def test_a_policy_whose_email_was_never_queued_is_picked_up_by_beat(
     assert opens_with(_policy_mail().attachments[0][1], PESEL)
     with django_capture_on_commit_callbacks(execute=True):
         assert policies_deliver_pending(now=policy.issued_at + timedelta(minutes=20)) == 0
+
+
+def test_money_paid_in_time_makes_a_policy_even_after_the_beat_expired_the_offer(
+    client, alice, django_capture_on_commit_callbacks
+):
+    """BLIK confirmed at 20:59:50, webhook applied after the 21:00 beat: a policy, no refund."""
+    from offers.services import offers_expire_overdue
+    from payments.providers.base import OUTCOME_SUCCEEDED, PaymentUpdate
+    from payments.services import payment_apply_event
+
+    sent, payment, clock = _due_soon(client, alice, seconds_before=-10)
+    try:
+        offers_expire_overdue()
+        assert Offer.objects.get(pk=sent.offer.pk).state == Offer.State.EXPIRED
+        update = PaymentUpdate(
+            outcome=OUTCOME_SUCCEEDED,
+            payment_ref=str(payment.public_id),
+            amount_minor=int(payment.amount * 100),
+            currency="PLN",
+            occurred_at=sent.offer.payment_deadline - timedelta(seconds=10),
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_apply_event(payment_id=payment.pk, update=update, source="webhook")
+    finally:
+        clock.stop()
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert Offer.objects.get(pk=sent.offer.pk).state == Offer.State.POLICY
+    assert Policy.objects.filter(payment=payment, offer=sent.offer).exists()
