@@ -27,7 +27,13 @@ from payments.models import Payment
 from payments.registry import PaymentRefused
 
 from . import services
-from .client_services import document_password, payments_of_offer
+from .client_services import (
+    DOCUMENT_KINDS,
+    consents_done,
+    document_password,
+    downloads_done,
+    payments_of_offer,
+)
 from .evidence import ConsentAcceptance, DocumentDownload, Policy
 from .models import WARSAW, Offer, OfferEvent
 
@@ -35,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 REFUSAL_LATE = "deadline_passed"
 REFUSAL_NOT_OPEN = "offer_not_open"
+REFUSAL_CHANGED = "offer_changed"
 PENDING_DELIVERY_AFTER = timedelta(minutes=5)
 
 
@@ -68,6 +75,18 @@ def policy_issue_for_payment(*, payment: Payment) -> Policy:
     if paid_at >= offer.payment_deadline:
         raise PaymentRefused(
             REFUSAL_LATE, str(_("Płatność wpłynęła po terminie płatności oferty."))
+        )
+    # The agent may edit the offer while the client is on the provider's page:
+    # a policy is only ever issued from the version the client downloaded and accepted.
+    if downloads_done(offer) != set(DOCUMENT_KINDS) or not consents_done(offer):
+        raise PaymentRefused(
+            REFUSAL_CHANGED,
+            str(
+                _(
+                    "Agent zmienił ofertę w trakcie płatności. Sprawdź nową wersję oferty, "
+                    "pobierz dokumenty, zaznacz zgody i zapłać ponownie."
+                )
+            ),
         )
     offer = services.offer_mark_paid(
         offer=offer, paid_at=paid_at, payment_reference=str(payment.public_id)

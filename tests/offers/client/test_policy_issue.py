@@ -269,3 +269,31 @@ def test_money_paid_in_time_makes_a_policy_even_after_the_beat_expired_the_offer
     assert payment.status == Payment.Status.SUCCEEDED
     assert Offer.objects.get(pk=sent.offer.pk).state == Offer.State.POLICY
     assert Policy.objects.filter(payment=payment, offer=sent.offer).exists()
+
+
+def test_an_offer_edited_while_the_client_pays_makes_no_policy_and_is_refunded(
+    new_client, new_sent: Sent, alice, django_capture_on_commit_callbacks
+):
+    """The client accepted version 1; a policy from a version they never saw is no sale."""
+    from offers import services
+
+    ready_to_pay(new_client)
+    payment = start_payment(new_client)
+    details = services.OfferDetails.from_offer(new_sent.offer)
+    details.insured_same_as_holder = False
+    details.insured_kind = "person"
+    details.insured_name = "Jan Nowak"
+    details.insured_pesel = "90020223457"
+    services.offer_update(offer=new_sent.offer, details=details, actor=alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_in_sandbox(payment)
+
+    payment.refresh_from_db()
+    offer = Offer.objects.get(pk=new_sent.offer.pk)
+    assert not Policy.objects.exists()
+    assert offer.state == Offer.State.SENT
+    assert payment.status == Payment.Status.REFUNDED
+    assert payment.failure_code == "offer_changed"
+    page = new_client.get(reverse("payments:wait", args=[payment.public_id])).content.decode()
+    assert "zmienił ofertę w trakcie płatności" in page
