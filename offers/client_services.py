@@ -129,6 +129,17 @@ def _ip_key(visitor: Visitor) -> str:
     return f"ip:{visitor.ip}"
 
 
+def _entry_lock(offers: list[Offer]) -> None:
+    """Lock the offers' rows until the answer is judged and counted.
+
+    Answers sent at once are then judged one by one, and each sees the lock
+    the previous ones set: without it a burst could get many guesses past
+    `_refuse_if_locked` before the first failure was counted.
+    """
+    pks = sorted(o.pk for o in offers)
+    list(Offer.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+
+
 def _refuse_if_locked(offers: list[Offer], visitor: Visitor) -> None:
     decisions = [ratelimit.check(IP_LIMIT, _ip_key(visitor))]
     decisions += [ratelimit.check(OFFER_LIMIT, _offer_key(o)) for o in offers]
@@ -232,38 +243,48 @@ def offer_enter_by_code(*, email: str, code: str, visitor: Visitor) -> Offer:
             email__iexact=email.strip(), state=Offer.State.SENT
         )
     )
-    _refuse_if_locked(candidates, visitor)
     code = _normalise_code(code)
     now = timezone.now()
-    for offer in candidates:
-        right = hmac.compare_digest(offer.access_code.encode(), code.encode())
-        usable = offer.access_code_active and not offer.deadline_passed(now)
-        # A voided code is refused with the same message: the code itself never
-        # changes (INTER + 4 digits), so telling it apart would confirm a guess.
-        if right and usable and not access_code_voided(offer):
-            return offer
-    for offer in candidates or [None]:
-        _failure_record(offer, ClientEntryFailure.Kind.ACCESS_CODE, visitor)
+    with transaction.atomic():
+        _entry_lock(candidates)
+        _refuse_if_locked(candidates, visitor)
+        for offer in candidates:
+            right = hmac.compare_digest(offer.access_code.encode(), code.encode())
+            usable = offer.access_code_active and not offer.deadline_passed(now)
+            # A voided code is refused with the same message: the code itself never
+            # changes (INTER + 4 digits), so telling it apart would confirm a guess.
+            if right and usable and not access_code_voided(offer):
+                return offer
+        for offer in candidates or [None]:
+            _failure_record(offer, ClientEntryFailure.Kind.ACCESS_CODE, visitor)
     raise EntryRefused(WRONG_ANSWER)
 
 
 def offer_check_pesel(*, offer: Offer, pesel: str, visitor: Visitor) -> None:
     """New portal: only the policyholder's PESEL lets the client in. Raises EntryRefused."""
-    _refuse_if_locked([offer], visitor)
     typed = blind_index(normalise_identifier(pesel)) if pesel.strip() else ""
     expected = offer.holder_pesel_index or ""
-    if not (typed and expected and hmac.compare_digest(typed, expected)):
-        _failure_record(offer, ClientEntryFailure.Kind.PESEL, visitor)
+    with transaction.atomic():
+        _entry_lock([offer])
+        _refuse_if_locked([offer], visitor)
+        right = bool(typed and expected and hmac.compare_digest(typed, expected))
+        if not right:
+            _failure_record(offer, ClientEntryFailure.Kind.PESEL, visitor)
+    if not right:
         raise EntryRefused(WRONG_ANSWER)
 
 
 def offer_check_file_password(*, offer: Offer, password: str, visitor: Visitor) -> None:
     """Old portal, "ZOBACZ OFERTĘ": the last 4 digits of the holder's NIP or PESEL."""
-    _refuse_if_locked([offer], visitor)
     expected = offer.file_password
     typed = password.strip()
-    if not (len(expected) == 4 and hmac.compare_digest(typed.encode(), expected.encode())):
-        _failure_record(offer, ClientEntryFailure.Kind.FILE_PASSWORD, visitor)
+    with transaction.atomic():
+        _entry_lock([offer])
+        _refuse_if_locked([offer], visitor)
+        right = len(expected) == 4 and hmac.compare_digest(typed.encode(), expected.encode())
+        if not right:
+            _failure_record(offer, ClientEntryFailure.Kind.FILE_PASSWORD, visitor)
+    if not right:
         raise EntryRefused(WRONG_ANSWER)
 
 
