@@ -4,8 +4,9 @@ The secrets a client enters are weak by the insurer's own rules (an access code
 and a file password each have 10,000 possible values), so the limits carry the
 security: 5 wrong answers for one offer, or from one IP, within 15 minutes lock
 entry for 15 minutes (even for the right answer); 10 wrong answers for an offer
-since the agent last issued its code void the code. Every wrong answer gets the
-same message, whatever was wrong.
+since the agent last issued its code void the code and refuse the PESEL and
+file-password steps, until the agent sends the offer or issues the code again.
+Every wrong answer gets the same message, whatever was wrong.
 
 Nothing here reads the request: views pass the client's IP and user agent.
 """
@@ -268,6 +269,7 @@ def offer_check_pesel(*, offer: Offer, pesel: str, visitor: Visitor) -> None:
         _entry_lock([offer])
         _refuse_if_locked([offer], visitor)
         right = bool(typed and expected and hmac.compare_digest(typed, expected))
+        right = right and not access_code_voided(offer)
         if not right:
             _failure_record(offer, ClientEntryFailure.Kind.PESEL, visitor)
     if not right:
@@ -282,6 +284,9 @@ def offer_check_file_password(*, offer: Offer, password: str, visitor: Visitor) 
         _entry_lock([offer])
         _refuse_if_locked([offer], visitor)
         right = len(expected) == 4 and hmac.compare_digest(typed.encode(), expected.encode())
+        # Ten wrong answers stop this step too, not only the code: the link skips
+        # the code, and 10,000 passwords would otherwise be tried 5 per 15 minutes.
+        right = right and not access_code_voided(offer)
         if not right:
             _failure_record(offer, ClientEntryFailure.Kind.FILE_PASSWORD, visitor)
     if not right:

@@ -67,3 +67,26 @@ def test_it_refuses_patch(client, old_sent: Sent):
     client.get(old_sent.link)
 
     assert client.patch(reverse("offers:client-password")).status_code == 405
+
+
+def test_ten_wrong_passwords_through_the_link_stop_the_step_until_the_agent_resends(
+    client, old_sent: Sent, alice
+):
+    """The link skips the code, not the limits: 10,000 passwords must not be tried in turn."""
+    from offers import services
+
+    with frozen() as clock:
+        for _ in range(2):
+            client.get(old_sent.link)
+            for _ in range(5):
+                _try(client, "1111")
+            clock.shift(31 * 60)
+        client.get(old_sent.link)
+        refused = _try(client, "0274")
+        assert refused.status_code == 200
+        assert "Podane dane są nieprawidłowe" in refused.content.decode()
+
+        services.offer_send_dms(offer=old_sent.offer, actor=alice)
+
+        client.get(old_sent.link)
+        assert _try(client, "0274")["Location"] == reverse("offers:client-offer")

@@ -121,3 +121,24 @@ def test_it_refuses_put(client, new_sent: Sent):
     client.get(new_sent.link)
 
     assert client.put(reverse("offers:client-pesel")).status_code == 405
+
+
+def test_ten_wrong_pesels_stop_the_step_until_the_agent_resends(client, new_sent: Sent, alice):
+    """A PESEL with a known birth date leaves about 5,000 guesses: the total limit holds too."""
+    from offers import services
+
+    with frozen() as clock:
+        for _ in range(2):
+            client.get(new_sent.link)
+            for _ in range(5):
+                _try(client, OTHER_PESEL)
+            clock.shift(31 * 60)
+        client.get(new_sent.link)
+        refused = _try(client, PESEL)
+        assert refused.status_code == 200
+        assert WRONG in refused.content.decode()
+
+        services.offer_send_dms(offer=new_sent.offer, actor=alice)
+
+        client.get(new_sent.link)
+        assert _try(client, PESEL)["Location"] == reverse("offers:client-offer")
