@@ -302,6 +302,8 @@ def offer_update(*, offer: Offer, details: OfferDetails, actor: User) -> Offer:
         offer.links.filter(expires_at__gt=offer.payment_deadline).update(
             expires_at=Least("expires_at", offer.payment_deadline)
         )
+    # Links went to the old address; if it was mistyped, a stranger holds them.
+    links_ended = _links_end(offer, now) if "email" in changed else 0
     if "holder_pesel" in update_fields:
         update_fields.append("holder_pesel_index")
     if "holder_nip" in update_fields:
@@ -314,6 +316,7 @@ def offer_update(*, offer: Offer, details: OfferDetails, actor: User) -> Offer:
         at=now,
         fields=sorted(set(changed)),
         reaccept=offer.state == Offer.State.SENT,
+        links_ended=links_ended,
     )
     return offer
 

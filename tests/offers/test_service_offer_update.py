@@ -79,3 +79,22 @@ def test_it_refuses_to_move_the_start_past_the_deadline(alice):
             details=_edit(offer, protection_start=services.local_today() - timedelta(days=1)),
             actor=alice,
         )
+
+
+def test_it_ends_the_links_sent_to_the_old_address_when_the_email_changes(alice):
+    """A link e-mailed to a mistyped address must not keep opening the offer."""
+    offer = sent_offer(alice)
+    services.offer_update(
+        offer=offer, details=_edit(offer, email="anna.k@example.com"), actor=alice
+    )
+    assert not offer.links.filter(revoked_at__isnull=True).exists()
+    event = offer.events.get(kind=OfferEvent.Kind.EDITED)
+    assert event.details["links_ended"] == 1
+
+
+def test_it_keeps_the_links_when_the_email_stays(alice):
+    offer = sent_offer(alice)
+    services.offer_update(
+        offer=offer, details=_edit(offer, holder_address="ul. Inna 3"), actor=alice
+    )
+    assert offer.links.filter(revoked_at__isnull=True).count() == 1
