@@ -8,7 +8,7 @@ so each is rendered once per version and served from storage afterwards.
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from notifications.pdf import encrypt_pdf, render_pdf
+from notifications.pdf import render_pdf
 
 from .models import WARSAW, Offer, Product, ProductDocument
 
@@ -30,14 +30,6 @@ def offer_pdf(offer: Offer) -> bytes:
             "footer": offer.display_number,
         },
     )
-
-
-def offer_pdf_for_client(offer: Offer) -> bytes:
-    """The client's copy: old-portal offers are locked with the 4-digit file password."""
-    data = offer_pdf(offer)
-    if offer.product.is_new_portal:
-        return data
-    return encrypt_pdf(data, offer.file_password)
 
 
 def offer_pdf_filename(offer: Offer) -> str:

@@ -34,14 +34,6 @@ def test_it_downloads_the_offer_pdf_with_every_field(alice, alice_client):
         assert expected in text, expected
 
 
-def test_it_encrypts_the_clients_copy_of_an_old_portal_offer(alice):
-    offer = make_offer(alice, "POC_T")
-    reader = PdfReader(io.BytesIO(documents.offer_pdf_for_client(offer)))
-    assert reader.is_encrypted
-    assert reader.decrypt("0000") == 0
-    assert reader.decrypt(offer.file_password)
-
-
 def test_it_renders_an_offer_pdf_quickly(alice):
     offer = make_offer(alice)
     documents.offer_pdf(offer)  # warm up fonts

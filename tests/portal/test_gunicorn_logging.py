@@ -12,6 +12,8 @@ def test_it_hides_link_tokens_but_keeps_the_rest():
     assert redact_url(f"GET /oferta/link/{TOKEN}/ HTTP/1.1") == "GET /oferta/link/…/ HTTP/1.1"
     assert redact_url("/oferta/link/niewazny/") == "/oferta/link/niewazny/"
     assert redact_url("/agent/oferty/12/") == "/agent/oferty/12/"
+    assert redact_url("/agent/oferty/?q=44051401359&stan=") == "/agent/oferty/?q=44•••••••••&stan="
+    assert redact_url("/agent/oferty/?q=1234563218") == "/agent/oferty/?q=12••••••••"
 
 
 def test_the_access_log_line_carries_no_token():
