@@ -232,6 +232,7 @@ def payment_refunded_notify(*, payment: Payment) -> None:
         "reason": payment.failure_code,
         "late": payment.failure_code == REFUSAL_LATE,
         "duplicate": payment.failure_code == "duplicate",
+        "changed": payment.failure_code == REFUSAL_CHANGED,
         "deadline": offer.payment_deadline.astimezone(WARSAW),
         "agent": offer.agent,
         "agent_url": settings.PORTAL_BASE_URL + reverse("offers:detail", args=[offer.pk]),

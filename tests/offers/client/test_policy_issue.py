@@ -297,3 +297,9 @@ def test_an_offer_edited_while_the_client_pays_makes_no_policy_and_is_refunded(
     assert payment.failure_code == "offer_changed"
     page = new_client.get(reverse("payments:wait", args=[payment.public_id])).content.decode()
     assert "zmienił ofertę w trakcie płatności" in page
+    to_client = next(m for m in mail.outbox if m.to == [offer.email] and "Zwrot" in m.subject)
+    assert "agent zmienił ofertę w trakcie płatności" in to_client.body
+    assert "przygotuje nową ofertę" not in to_client.body
+    agent_mails = [m for m in mail.outbox if m.to == [offer.agent.email]]
+    to_agent = next(m for m in agent_mails if "Zwrócono" in m.subject)
+    assert "nowej wersji nie zaakceptował" in to_agent.body
