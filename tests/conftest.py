@@ -84,3 +84,20 @@ def staff(db) -> User:  # type: ignore[no-untyped-def]
 def _reset_ratelimit_store():  # type: ignore[no-untyped-def]
     yield
     ratelimit.reset_store()
+
+
+@pytest.fixture
+def reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """Roles and products, whatever an earlier transactional test's flush left.
+
+    A transactional test (live server, worker, threads) empties every table at
+    its end, data migrations' rows included, and `serialized_rollback` does not
+    bring them back when ordinary tests ran first in the session; so the data
+    migrations' own idempotent functions run again.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("offers.migrations.0003_products").add_products(apps, None)

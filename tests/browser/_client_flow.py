@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
@@ -52,19 +51,3 @@ def pay_on_sandbox(page: Page, *, blik_code: str = "") -> None:
         page.get_by_label("Kod BLIK").fill(blik_code)
     with page.expect_navigation():
         page.get_by_role("button", name="Zapłać", exact=True).click()
-
-
-@pytest.fixture
-def reference_data(transactional_db: None) -> None:
-    """Roles and products, whatever an earlier transactional test's flush left.
-
-    `serialized_rollback` does not restore them here when non-transactional
-    tests ran first in the session (seen with pytest-django on Django 6), so
-    the data migrations' own idempotent functions are run again.
-    """
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
-    importlib.import_module("offers.migrations.0003_products").add_products(apps, None)

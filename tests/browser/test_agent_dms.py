@@ -13,7 +13,6 @@ from offers.models import Offer
 from offers.services import local_today
 
 from ..conftest import make_user
-from ._client_flow import reference_data  # noqa: F401 (a fixture)
 from .harness import assert_no_horizontal_scroll, check_page, visit
 
 # Products and roles come from data migrations: keep them across the live server's flush.

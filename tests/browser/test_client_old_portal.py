@@ -8,13 +8,12 @@ from offers.models import Offer
 
 from ..conftest import make_user
 from ..offers.client.conftest import NIP, send
-from ._client_flow import (  # noqa: F401 (reference_data is a fixture)
+from ._client_flow import (
     accept_consents,
     download_documents,
     opens_with,
     pay_on_sandbox,
     policy_attachment,
-    reference_data,
 )
 from .harness import assert_no_horizontal_scroll, check_page, visit
 

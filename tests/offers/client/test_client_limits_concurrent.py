@@ -12,8 +12,13 @@ from offers.models import Offer
 
 from .conftest import Sent
 
-# Real transactions (row locks between threads); keep the products of the data migrations.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real transactions (row locks between threads); `reference_data` restores roles and products.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _roles_and_products(reference_data):  # type: ignore[no-untyped-def]
+    """Autouse, so that they exist before the users and offers are made."""
 
 
 def together(*jobs):  # type: ignore[no-untyped-def]
