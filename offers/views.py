@@ -201,6 +201,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("offers:detail", pk=offer.pk)
     form = OfferForm(request.POST or None, initial=OfferForm.initial_from(offer))
     if request.method == "POST" and form.is_valid():
+        old_email = offer.email
         try:
             offer = services.offer_update(offer=offer, details=form.details(), actor=request.user)
         except services.OfferError as error:
@@ -215,6 +216,15 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         "oraz zaakceptować zgody."
                     ),
                 )
+                if offer.email != old_email:
+                    messages.warning(
+                        request,
+                        _(
+                            "Zmieniono adres e-mail klienta, więc wysłane wcześniej linki "
+                            "przestały działać. Wyślij klientowi nowy link przyciskiem "
+                            "„Wyślij link do DMS”."
+                        ),
+                    )
             return redirect("offers:detail", pk=offer.pk)
     return render(request, "offers/offer_form.html", {"form": form, "mode": "edit", "offer": offer})
 

@@ -44,6 +44,22 @@ def test_it_saves_a_new_version_of_a_sent_offer(alice, alice_client):
     assert offer.events.filter(kind=OfferEvent.Kind.EDITED).exists()
 
 
+def test_a_new_email_address_tells_the_agent_to_send_a_fresh_link(alice, alice_client):
+    offer = sent_offer(alice)
+    response = alice_client.post(
+        _url(offer), _form(offer, email="poprawiony@example.com"), follow=True
+    )
+    assert "wysłane wcześniej linki przestały działać" in response.text
+    assert not any(link.is_active() for link in offer.links.all())
+
+
+def test_an_unchanged_email_address_keeps_the_links_quiet(alice, alice_client):
+    offer = sent_offer(alice)
+    other = package("FM_T").product.packages.last()
+    response = alice_client.post(_url(offer), _form(offer, package=other.pk), follow=True)
+    assert "przestały działać" not in response.text
+
+
 def test_it_refuses_to_edit_a_paid_offer(alice, alice_client):
     offer = sent_offer(alice)
     services.offer_mark_paid(offer=offer, paid_at=offer.sent_at, payment_reference="p")
