@@ -40,19 +40,18 @@ def client_cookie() -> str:
 
     from django.conf import settings
 
-    from accounts.sessions import STARTED_AT
+    from accounts.sessions import STARTED_AT, TOUCHED_AT
     from offers.client_views import SESSION_KEY, UNLOCKED
     from offers.models import Offer
 
     offer = Offer.objects.get(pk=_offer[0])
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[STARTED_AT] = time.time()
+    store[STARTED_AT] = store[TOUCHED_AT] = time.time()
     store[SESSION_KEY] = {
         "offer": offer.pk,
         "version": offer.version,
         "stage": UNLOCKED,
         "via": "link",
-        "seen": time.time(),
     }
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

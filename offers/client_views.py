@@ -1,13 +1,13 @@
 """The client's pages of remote sale (DMS), under /oferta/.
 
 A client session is scoped to one offer: the session holds the offer's id and
-the version the client last saw, how far the client has come (identified by a
-link or code, logged in, offer unlocked) and when the client was last seen;
-30 minutes without a request end it. URLs carry no offer id, so there is no
-other offer to ask for.
+the version the client last saw and how far the client has come (identified by
+a link or code, logged in, offer unlocked). It is begun with
+`accounts.sessions.session_begin`, so the portal's own rules end it after 30
+minutes without a request (and 12 hours in all). URLs carry no offer id, so
+there is no other offer to ask for.
 """
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -40,7 +40,6 @@ from .policy import certificate_pdf
 from .views import agent_required  # the agent pages' rule: role + second factor
 
 SESSION_KEY = "offers.client"
-IDLE_SECONDS = 30 * 60
 
 # Stages of a client session, in order.
 IDENTIFIED = 1  # came with a link or code; the new portal still asks the PESEL
@@ -70,7 +69,6 @@ def _scope_begin(request: HttpRequest, offer: Offer, *, stage: int, via: str) ->
         "version": offer.version,
         "stage": stage,
         "via": via,
-        "seen": time.time(),
     }
 
 
@@ -78,17 +76,12 @@ def _scope_raise(request: HttpRequest, stage: int) -> None:
     scope = request.session[SESSION_KEY]
     # Every step up in trust gets a fresh session key too.
     session_begin(request)
-    request.session[SESSION_KEY] = {**scope, "stage": stage, "seen": time.time()}
+    request.session[SESSION_KEY] = {**scope, "stage": stage}
 
 
 def _scope(request: HttpRequest) -> dict[str, Any] | None:
     scope = request.session.get(SESSION_KEY)
-    if not isinstance(scope, dict):
-        return None
-    if time.time() - scope.get("seen", 0) > IDLE_SECONDS:
-        request.session.pop(SESSION_KEY, None)
-        return None
-    return scope
+    return scope if isinstance(scope, dict) else None
 
 
 def _next_step(offer: Offer, stage: int) -> str:
@@ -131,7 +124,7 @@ def client_required(stage: int) -> Callable[[ClientView], ClientView]:
                         "i ponownie zaznacz zgody."
                     ),
                 )
-            request.session[SESSION_KEY] = {**scope, "version": offer.version, "seen": time.time()}
+                request.session[SESSION_KEY] = {**scope, "version": offer.version}
             response = view(request, offer, *args, **kwargs)
             add_never_cache_headers(response)
             return response

@@ -291,13 +291,6 @@ class Offer(models.Model):
     def deadline_passed(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.payment_deadline
 
-    def close_to_deadline(self, now: datetime | None = None) -> bool:
-        """Sent, unpaid and due within 72 hours: the list marks these."""
-        now = now or timezone.now()
-        return self.state == self.State.SENT and now < self.payment_deadline <= now + timedelta(
-            hours=72
-        )
-
     @property
     def insured_display_name(self) -> str:
         return self.holder_name if self.insured_same_as_holder else self.insured_name

@@ -148,7 +148,3 @@ def get(payable_type: str) -> PayableHandlers:
         return _handlers[payable_type]
     except KeyError:
         raise UnknownPayableType(payable_type) from None
-
-
-def registered_types() -> list[str]:
-    return sorted(_handlers)

@@ -6,7 +6,6 @@ changes through the callbacks they registered (see `payments.registry`).
 """
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -475,10 +474,3 @@ def payment_reconcile(*, payment_id: int) -> Payment | None:
                 payment_id=payment_id, update=update, source=Source.RECONCILE
             )
     return payment
-
-
-# Reads -----------------------------------------------------------------------------
-
-
-def payment_get_public(*, public_id: uuid.UUID) -> Payment | None:
-    return Payment.objects.filter(public_id=public_id).first()
