@@ -1,25 +1,76 @@
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import StringAgg, Value
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import CharField, Model, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 
+# Devices that can verify a session: TOTP, and the recovery codes.
+OTP_DEVICE_MODELS = (TOTPDevice, StaticDevice)
+# Stands for the user's id while the statement is compiled; no user has a negative id.
+_ID_PLACEHOLDER = -4_611_686_018_427_387_001
+
+
+def _annotation(model: type[Model]) -> str:
+    return f"otp_ids_{model._meta.model_name}"
+
+
+def _confirmed_device_ids(model: type[Model]) -> Subquery:
+    """The ids of the user's confirmed devices of one kind, as "3,7" (None if none)."""
+    ids = (
+        model.objects.filter(user=OuterRef("pk"), confirmed=True)
+        .order_by()
+        .values("user")
+        .annotate(ids=StringAgg(Cast("id", CharField()), Value(",")))
+        .values("ids")
+    )
+    return Subquery(ids, output_field=CharField())
+
+
+@cache
+def _user_statement(alias: str) -> tuple[str, tuple[Any, ...]]:
+    """SQL and parameters of the user-with-roles-and-devices query, compiled once.
+
+    The ORM builds and compiles this query in about a millisecond, several times
+    what PostgreSQL needs to run it; it runs on every request of a signed-in user.
+    """
+    devices = {_annotation(model): _confirmed_device_ids(model) for model in OTP_DEVICE_MODELS}
+    queryset = User._default_manager.filter(pk=_ID_PLACEHOLDER).annotate(
+        role_list=StringAgg("groups__name", Value(","), default=Value("")), **devices
+    )
+    return queryset.query.get_compiler(alias).as_sql()
+
 
 class PortalModelBackend(ModelBackend):
-    """Django's backend, loading the user together with their role names.
+    """Django's backend, loading the user together with their role names and devices.
 
-    Every page of an area asks for the user's role; one query instead of two
-    on each request.
+    Every page of an area asks for the user's role, and every agent page for the
+    device that verified the session (`accounts.middleware.SecondFactorMiddleware`):
+    one query, compiled once per process, instead of three on each request.
     """
 
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User._default_manager.filter(pk=user_id)
-            .annotate(role_list=StringAgg("groups__name", Value(","), default=Value("")))
-            .first()
-        )
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        alias = router.db_for_read(User)
+        sql, params = _user_statement(alias)
+        params = tuple(pk if param == _ID_PLACEHOLDER else param for param in params)
+        user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         user._role_names = {name for name in user.role_list.split(",") if name}
+        user._otp_device_ids = {
+            f"{model.model_label()}/{device_id}"
+            for model in OTP_DEVICE_MODELS
+            for device_id in (getattr(user, _annotation(model)) or "").split(",")
+            if device_id
+        }
         return user

@@ -6,6 +6,8 @@ import pytest
 import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import ratelimit
 from accounts.models import User
@@ -101,3 +103,13 @@ def reference_data(transactional_db):  # type: ignore[no-untyped-def]
 
     importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("offers.migrations.0003_products").add_products(apps, None)
+
+
+def session_verified_by(user: User, device: object) -> Client:
+    """A browser session that passed the password and the second factor with `device`."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # type: ignore[attr-defined]
+    session.save()
+    return client

@@ -4,12 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from offers import services
 from offers.models import Offer, Package
+
+from ..conftest import session_verified_by
 
 PESEL = "85010112345"
 OTHER_PESEL = "90020223457"
@@ -58,12 +59,7 @@ def sent_offer(agent: User, series: str = "FM_T", **overrides: object) -> Offer:
 def verified_client(user: User) -> Client:
     """A browser session that passed both the password and the TOTP step."""
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return session_verified_by(user, device)
 
 
 @pytest.fixture
