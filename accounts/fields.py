@@ -10,7 +10,12 @@ the database cannot compare ciphertexts: exact lookups go through a companion
 
     Person.objects.filter(pesel_index=blind_index("85010112345"))
 
-Saving with update_fields must name both fields.
+A list that shows many identifiers reads a companion `MaskedField` instead
+(what `mask_identifier` shows, kept in clear), so it decrypts nothing:
+
+    pesel_masked = MaskedField(source="pesel")
+
+Saving with update_fields must name the companion fields too.
 """
 
 import base64
@@ -102,32 +107,53 @@ class EncryptedTextField(models.TextField):
         return normalise_identifier(value) if value else value
 
 
-class BlindIndexField(models.CharField):
-    """HMAC of another field's plain value, filled on every save."""
+class _DerivedField(models.CharField):
+    """A column computed from another field (`source`) whenever the row is saved."""
+
+    defaults: dict[str, Any] = {}
 
     def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         self.source = source
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **(self.defaults | kwargs))
 
     def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, default in (
-            ("max_length", 64),
-            ("editable", False),
-            ("db_index", True),
-            ("blank", True),
-        ):
+        for key, default in self.defaults.items():
             if kwargs.get(key, default) == default:
                 kwargs.pop(key, None)
         return name, path, args, kwargs
 
+
+class BlindIndexField(_DerivedField):
+    """HMAC of another field's plain value, filled on every save."""
+
+    defaults = {"max_length": 64, "editable": False, "db_index": True, "blank": True}
+
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         plain = getattr(model_instance, self.source)
         value = blind_index(plain) if plain else ""
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+_MISSING = object()
+
+
+class MaskedField(_DerivedField):
+    """The masked form of another field's plain value (or property), filled on every save.
+
+    Holds only what every page may show anyway (`mask_identifier`): lists read
+    it instead of decrypting the identifier on each row.
+    """
+
+    defaults = {"max_length": 20, "editable": False, "blank": True}
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        plain = getattr(model_instance, self.source, _MISSING)
+        if plain is _MISSING:
+            # A historical model (in a migration) lacks the model's properties.
+            return getattr(model_instance, self.attname)
+        value = mask_identifier(plain)
         setattr(model_instance, self.attname, value)
         return value

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import BlindIndexField, EncryptedTextField
+from accounts.fields import BlindIndexField, EncryptedTextField, MaskedField
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 DEADLINE_HOUR = time(21, 0)
@@ -194,6 +194,8 @@ class Offer(models.Model):
     holder_nip = EncryptedTextField(_("NIP ubezpieczającego"), blank=True)
     holder_nip_index = BlindIndexField(source="holder_nip")
     holder_regon = EncryptedTextField(_("REGON ubezpieczającego"), blank=True)
+    # PESEL or NIP (by holder_kind) as lists show it, so that they decrypt nothing.
+    holder_identifier_masked = MaskedField(source="holder_identifier")
     holder_address = models.CharField(_("adres ubezpieczającego"), max_length=300, blank=True)
 
     insured_same_as_holder = models.BooleanField(

@@ -2,18 +2,20 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.core.paginator import Page, Paginator
+from django.db.models import IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from stdnum.pl import nip, pesel
 
-from accounts.fields import EncryptedTextField, blind_index, mask_identifier
+from accounts.fields import blind_index
 from accounts.models import User
 
 from .models import WARSAW, Offer, OfferEvent
@@ -28,8 +30,7 @@ LIST_COLUMNS = (
     "payment_deadline",
     "holder_kind",
     "holder_name",
-    "holder_pesel",
-    "holder_nip",
+    "holder_identifier_masked",
     "email_consent",
     "created_at",
     "product__code",
@@ -82,11 +83,52 @@ def offers_for_agent(
     return _search(queryset, query).order_by(sort, "-id")
 
 
+class _CountOf(Subquery):
+    """COUNT(*) of a queryset as a column of another query; evaluated once (an InitPlan)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+class OfferPaginator(Paginator):
+    """Pages of the list's rows that carry the total in the page's own query.
+
+    The rows join product and package for their names; the total is counted on
+    the offers alone (from the (agent, created) index) in a subquery of the
+    same statement: one round trip for the page and its count. Past the last
+    page no row carries the total: it is then counted on its own and the last
+    page is read, as `Paginator.get_page` does.
+    """
+
+    def __init__(
+        self, rows: QuerySet[Offer, dict[str, Any]], offers: QuerySet[Offer], per_page: int
+    ) -> None:
+        super().__init__(rows, per_page)
+        self.offers = offers
+
+    @cached_property
+    def count(self) -> int:
+        return self.offers.count()
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(total=_CountOf(self.offers.order_by().values("pk")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0]["total"]
+        return self._get_page(rows, number, self)
+
+
 def offer_timeline(offer: Offer) -> QuerySet[OfferEvent]:
     return offer.events.select_related("actor").order_by("at", "id")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OfferRow:
     """One line of the agent's list, formatted once in Python (templates are slower at it)."""
 
@@ -143,33 +185,48 @@ ROW_VALUES = (
     "protection_end",
     "payment_deadline",
     "holder_name",
+    "holder_identifier_masked",
     "product__code",
     "package__name",
 )
 
 
 def offer_list_values(offers: QuerySet[Offer]) -> QuerySet[Offer, dict[str, Any]]:
-    """The list's columns as plain values: no model instances for a page of rows.
-
-    Only the identifier that the row shows is decrypted (PESEL or NIP), not both.
-    """
-    identifier = Case(
-        When(holder_kind=Offer.PartyKind.COMPANY, then=F("holder_nip")),
-        default=F("holder_pesel"),
-        output_field=EncryptedTextField(),
-    )
-    return offers.values(*ROW_VALUES, identifier=identifier)
+    """The list's columns as plain values: no model instances, nothing to decrypt."""
+    return offers.values(*ROW_VALUES)
 
 
 def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow]:
-    states = dict(Offer.State.choices)
+    labels = {state: str(label) for state, label in Offer.State.choices}
+    open_states = {str(state) for state in Offer.OPEN_STATES}
     # One reverse() for the page instead of one per row.
     url_pattern = reverse("offers:detail", args=[999_999_999]).replace("999999999", "{}")
     soon = now + timedelta(hours=72)
+    # A page repeats a few dates, deadlines and premiums: each is formatted once.
+    dates: dict[date, str] = {}
+    deadlines: dict[datetime, tuple[str, str, bool]] = {}
+    premiums: dict[Decimal, str] = {}
+
+    def day(value: date) -> str:
+        text = dates.get(value)
+        if text is None:
+            text = dates[value] = f"{value.day:02d}.{value.month:02d}.{value.year}"
+        return text
+
     rows = []
     for v in values:
-        deadline = v["payment_deadline"].astimezone(WARSAW)
-        is_open = v["state"] in Offer.OPEN_STATES
+        deadline = deadlines.get(v["payment_deadline"])
+        if deadline is None:
+            local = v["payment_deadline"].astimezone(WARSAW)
+            deadline = deadlines[v["payment_deadline"]] = (
+                f"{day(local.date())} {local.hour:02d}:{local.minute:02d}",
+                time_left(local, now),
+                now < local <= soon,
+            )
+        premium = premiums.get(v["premium"])
+        if premium is None:
+            premium = premiums[v["premium"]] = money(v["premium"])
+        state = v["state"]
         rows.append(
             OfferRow(
                 pk=v["pk"],
@@ -177,14 +234,14 @@ def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow
                 number=f"{v['product__code']} {v['number']:09d}",
                 package=v["package__name"],
                 holder=v["holder_name"],
-                identifier=mask_identifier(v["identifier"]),
-                premium=money(v["premium"]),
-                protection=f"{v['protection_start']:%d.%m.%Y} – {v['protection_end']:%d.%m.%Y}",
-                deadline=f"{deadline:%d.%m.%Y %H:%M}",
-                left=time_left(deadline, now) if is_open else "",
-                close=v["state"] == Offer.State.SENT and now < deadline <= soon,
-                state_label=str(states[v["state"]]),
-                badge=BADGES.get(v["state"], ""),
+                identifier=v["holder_identifier_masked"],
+                premium=premium,
+                protection=f"{day(v['protection_start'])} – {day(v['protection_end'])}",
+                deadline=deadline[0],
+                left=deadline[1] if state in open_states else "",
+                close=deadline[2] and state == Offer.State.SENT,
+                state_label=labels[state],
+                badge=BADGES.get(state, ""),
             )
         )
     return rows

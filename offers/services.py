@@ -308,6 +308,8 @@ def offer_update(*, offer: Offer, details: OfferDetails, actor: User) -> Offer:
         update_fields.append("holder_pesel_index")
     if "holder_nip" in update_fields:
         update_fields.append("holder_nip_index")
+    if {"holder_kind", "holder_pesel", "holder_nip"} & set(update_fields):
+        update_fields.append("holder_identifier_masked")
     offer.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
     _record(
         offer,

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import (
     FileResponse,
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.fields import mask_identifier
 from accounts.otp import verified_role_required
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
@@ -72,7 +70,8 @@ def _filtered_offers(request: HttpRequest) -> tuple[OfferFilterForm, QuerySet[Of
 def offer_list(request: HttpRequest) -> HttpResponse:
     form, offers, per_page = _filtered_offers(request)
     values = selectors.offer_list_values(offers)
-    page = Paginator(values, per_page).get_page(request.GET.get("strona"))
+    paginator = selectors.OfferPaginator(values, offers, per_page)
+    page = paginator.get_page(request.GET.get("strona"))
     rows = selectors.offer_rows(page, timezone.now())
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {
@@ -113,7 +112,7 @@ def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
             offer.package.name,
             offer.get_state_display(),
             offer.holder_name,
-            mask_identifier(offer.holder_identifier),
+            offer.holder_identifier_masked,
             f"{offer.premium:.2f}".replace(".", ","),
             offer.issued_on.strftime("%d.%m.%Y"),
             offer.protection_start.strftime("%d.%m.%Y"),

@@ -5,6 +5,7 @@ from django.test.utils import isolate_apps
 from accounts.fields import (
     BlindIndexField,
     EncryptedTextField,
+    MaskedField,
     blind_index,
     decrypt,
     encrypt,
@@ -41,6 +42,7 @@ def test_it_stores_ciphertext_and_finds_rows_by_the_index():
     class Person(models.Model):
         pesel = EncryptedTextField(blank=True)
         pesel_index = BlindIndexField(source="pesel")
+        pesel_masked = MaskedField(source="pesel")
 
         class Meta:
             app_label = "accounts"
@@ -61,11 +63,17 @@ def test_it_stores_ciphertext_and_finds_rows_by_the_index():
         found = Person.objects.get(pesel_index=blind_index("44051401359"))
         assert found.pk == person.pk
         assert found.pesel == "44051401359"
+        assert found.pesel_masked == "44•••••••••"
 
-        # Changing the value moves the index with it.
+        # Changing the value moves the index and the mask with it.
         found.pesel = "02070803628"
         found.save()
         assert Person.objects.filter(pesel_index=blind_index("02070803628")).count() == 2
+        assert Person.objects.get(pk=found.pk).pesel_masked == "02•••••••••"
+
+        # bulk_create fills them too (it runs every field's pre_save).
+        Person.objects.bulk_create([Person(pesel="85010112345")])
+        assert Person.objects.filter(pesel_masked="85•••••••••").count() == 1
 
         # Ciphertexts are random, so the plain column cannot be searched by mistake.
         with pytest.raises(Exception, match="Unsupported lookup"):

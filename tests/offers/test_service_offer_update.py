@@ -6,7 +6,7 @@ import time_machine
 from offers import services
 from offers.models import DmsLink, OfferEvent
 
-from .conftest import OTHER_PESEL, make_offer, package, sent_offer
+from .conftest import NIP, OTHER_PESEL, REGON, make_offer, package, sent_offer
 
 
 def _edit(offer, **changes):
@@ -48,6 +48,20 @@ def test_it_keeps_the_blind_index_in_step_with_the_pesel(alice):
     # The timeline names the field, never the number.
     event = offer.events.get(kind=OfferEvent.Kind.EDITED)
     assert OTHER_PESEL not in str(event.details)
+
+
+def test_it_keeps_the_masked_identifier_of_the_list_in_step(alice):
+    offer = make_offer(alice)
+    assert offer.holder_identifier_masked == "85•••••••••"
+    services.offer_update(offer=offer, details=_edit(offer, holder_pesel=OTHER_PESEL), actor=alice)
+    offer.refresh_from_db()
+    assert offer.holder_identifier_masked == "90•••••••••"
+    company = _edit(
+        offer, holder_kind="company", holder_pesel="", holder_nip=NIP, holder_regon=REGON
+    )
+    services.offer_update(offer=offer, details=company, actor=alice)
+    offer.refresh_from_db()
+    assert offer.holder_identifier_masked == "52••••••••"
 
 
 def test_it_moves_links_back_when_the_deadline_moves_earlier(alice):
