@@ -117,8 +117,8 @@ class Report:
         ]
         for r in self.results:
             lines.append(
-                f"| {r.name} | `{r.path}` | {r.requests_per_s:,.0f} | {r.ratio:.2f} "
-                f"| {r.ratio_low:.2f}–{r.ratio_high:.2f} "
+                f"| {r.name} | `{r.path}` | {r.requests_per_s:,.0f} | {r.ratio:.3f} "
+                f"| {r.ratio_low:.3f}–{r.ratio_high:.3f} "
                 f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |"
             )
         return "\n".join(lines)
