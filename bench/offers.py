@@ -113,6 +113,7 @@ def main() -> int:
                 "offer list, search": Target(
                     "/agent/oferty/?q=Klient+Testowy+12&stan=sent", cookie=agent_cookie
                 ),
+                "bare 50-row ORM list (yardstick)": "/bench/bare-list",
             },
             seed=seed,
             connections=options.connections,

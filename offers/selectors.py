@@ -20,7 +20,8 @@ from accounts.models import User
 
 from .models import WARSAW, Offer, OfferEvent
 
-LIST_COLUMNS = (
+# What the CSV export reads of each offer (product and package joined).
+EXPORT_COLUMNS = (
     "number",
     "state",
     "premium",
@@ -68,10 +69,9 @@ def offers_for_agent(
     sort: str = "-created_at",
     now: datetime | None = None,
 ) -> QuerySet[Offer]:
-    """The agent's offers, in one query whatever the page size (product and package joined)."""
+    """The agent's offers, filtered and sorted: the list reads values, the export rows."""
     now = now or timezone.now()
-    queryset = Offer.objects.filter(agent=agent).select_related("product", "package")
-    queryset = queryset.only(*LIST_COLUMNS)
+    queryset = Offer.objects.filter(agent=agent)
     if state == "termin":
         queryset = queryset.filter(
             state=Offer.State.SENT,
@@ -81,6 +81,11 @@ def offers_for_agent(
     elif state in Offer.State.values:
         queryset = queryset.filter(state=state)
     return _search(queryset, query).order_by(sort, "-id")
+
+
+def offers_for_export(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """The offers with what the CSV export shows, in one query (product and package joined)."""
+    return offers.select_related("product", "package").only(*EXPORT_COLUMNS)
 
 
 class _CountOf(Subquery):

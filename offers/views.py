@@ -146,7 +146,7 @@ def _with_bom(lines: Iterator[str]) -> Iterator[str]:
 def offer_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, offers, _per_page = _filtered_offers(request)
     stamp = timezone.now().astimezone(WARSAW).strftime("%Y%m%d-%H%M")
-    return _csv_response(_csv_rows(offers), f"oferty-{stamp}.csv")
+    return _csv_response(_csv_rows(selectors.offers_for_export(offers)), f"oferty-{stamp}.csv")
 
 
 # Create, edit, copy, cancel -------------------------------------------------------

@@ -23,4 +23,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK:
-    urlpatterns.append(path("bench/reference", views.benchmark_reference, name="bench-reference"))
+    urlpatterns += [
+        path("bench/reference", views.benchmark_reference, name="bench-reference"),
+        path("bench/bare-list", views.benchmark_bare_list, name="bench-bare-list"),
+    ]

@@ -60,3 +60,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def benchmark_reference(request: HttpRequest) -> HttpResponse:
     """Bare plain-text page: the yardstick benchmarks divide by (benchmark settings only)."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+def benchmark_bare_list(request: HttpRequest) -> HttpResponse:
+    """A bare 50-row ORM list, the yardstick the offer list's target is set against.
+
+    The newest 50 offers as model instances (which decrypt their identifiers
+    on load) through a minimal template: no session, no sign-in, no count, no
+    formatting (benchmark settings only).
+    """
+    from offers.models import Offer  # portal does not depend on offers otherwise
+
+    offers = Offer.objects.order_by("-created_at", "-id")[:50]
+    return render(request, "bench/bare_list.html", {"offers": offers})

@@ -37,5 +37,7 @@ def test_it_refuses_post(client):
     assert client.post(reverse("healthz")).status_code == 405
 
 
-def test_the_benchmark_reference_view_exists_only_under_benchmark_settings(client):
+@pytest.mark.django_db
+def test_the_benchmark_views_exist_only_under_benchmark_settings(client):
     assert client.get("/bench/reference").status_code == 404
+    assert client.get("/bench/bare-list").status_code == 404
