@@ -321,6 +321,11 @@ def offer_can_pay(offer: Offer, now: datetime | None = None) -> bool:
     return offer.state == Offer.State.SENT and not offer.deadline_passed(now)
 
 
+def documents_available(offer: Offer, now: datetime | None = None) -> bool:
+    """While the offer can be paid, and after it was; not once it is cancelled or out of time."""
+    return offer.state in {Offer.State.PAID, Offer.State.POLICY} or offer_can_pay(offer, now)
+
+
 def downloads_done(offer: Offer) -> set[str]:
     return set(
         DocumentDownload.objects.filter(offer=offer, offer_version=offer.version).values_list(

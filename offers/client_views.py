@@ -267,6 +267,7 @@ def _offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
             for kind in cs.DOCUMENT_KINDS
         ],
         "all_downloaded": done == set(cs.DOCUMENT_KINDS),
+        "documents_available": cs.documents_available(offer),
         "consents_done": cs.consents_done(offer),
         "can_pay": cs.offer_can_pay(offer),
         "new_portal": offer.product.is_new_portal,
@@ -290,6 +291,12 @@ def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpRespon
     kind = DOCUMENT_SLUGS.get(slug)
     if kind is None:
         raise Http404
+    if not cs.documents_available(offer):
+        messages.error(
+            request,
+            _("Dokumenty nieaktualnej oferty nie są już dostępne. Poproś agenta o nową ofertę."),
+        )
+        return redirect("offers:client-offer")
     filename, data = cs.document_for_client(offer=offer, kind=kind)
     cs.document_download_record(
         offer=offer, kind=kind, filename=filename, data=data, visitor=_visitor(request)

@@ -1,9 +1,13 @@
 """GET /oferta/dokumenty/<slug>/: the three documents, served with the session checked."""
 
 import hashlib
+from datetime import timedelta
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
+from offers import services
 from offers.evidence import DocumentDownload
 from offers.models import OfferEvent
 
@@ -73,3 +77,37 @@ def test_it_needs_an_unlocked_session(client, old_sent: Sent):
 
 def test_it_refuses_post(new_client):
     assert new_client.post(reverse("offers:client-document", args=["owu"])).status_code == 405
+
+
+def _document(client):  # type: ignore[no-untyped-def]
+    return client.get(reverse("offers:client-document", args=["oferta"]))
+
+
+def test_a_cancelled_offer_serves_no_documents(new_client, new_sent: Sent, alice):
+    services.offer_cancel(offer=new_sent.offer, actor=alice)
+
+    response = _document(new_client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("offers:client-offer")
+    assert not DocumentDownload.objects.exists()
+    page = new_client.get(response["Location"]).content.decode()
+    assert "Dokumenty nieaktualnej oferty nie są już dostępne" in page
+    assert reverse("offers:client-document", args=["oferta"]) not in page
+
+
+def test_an_offer_past_its_deadline_serves_no_documents(new_client, new_sent: Sent):
+    after = new_sent.offer.payment_deadline + timedelta(minutes=1)
+    with time_machine.travel(after, tick=False):
+        assert _document(new_client).status_code == 302  # still "sent": beat has not run
+        services.offer_expire(offer=new_sent.offer)
+        assert _document(new_client).status_code == 302
+    assert not DocumentDownload.objects.exists()
+
+
+def test_a_paid_offer_still_serves_its_documents(new_client, new_sent: Sent):
+    services.offer_mark_paid(
+        offer=new_sent.offer, paid_at=timezone.now(), payment_reference="pi_test"
+    )
+
+    assert _document(new_client).status_code == 200
