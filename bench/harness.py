@@ -26,7 +26,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -442,12 +442,20 @@ def _require_ok(url: str, headers: Mapping[str, str], name: str) -> None:
 
 
 def _wrk(
-    url: str, headers: Mapping[str, str], *, connections: int, duration: int, threads: int
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    connections: int,
+    duration: int,
+    threads: int,
+    lua: str = _WRK_REPORT_LUA,
+    lua_args: Sequence[str] = (),
 ) -> dict[str, int]:
+    """Run wrk against `url` with a Lua script that prints its figures as BENCH-JSON."""
     if urlsplit(url).hostname != HOST:
         raise BenchError(f"The harness only loads {HOST}, not {url}.")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_REPORT_LUA)
+        script.write(lua)
     command = [
         WRK,
         f"--threads={min(threads, connections)}",
@@ -459,9 +467,11 @@ def _wrk(
     for key, value in headers.items():
         command += ["--header", f"{key}: {value}"]
     command.append(url)
+    if lua_args:
+        command += ["--", *lua_args]
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=duration + 30, check=False
+            command, capture_output=True, text=True, timeout=duration + 60, check=False
         )
     finally:
         os.unlink(script.name)

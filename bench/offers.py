@@ -15,10 +15,11 @@ from pathlib import Path
 if __package__ in {None, ""}:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import BenchError, Target, run_pages, session_cookie  # noqa: E402
-from bench.run import arguments  # noqa: E402
+from bench.harness import Target, session_cookie  # noqa: E402
+from bench.run import arguments, report_pages  # noqa: E402
 
 OFFERS = 5_000
+LIST = "/agent/oferty/"
 PDF_RUNS = 30
 PESEL = "85010112345"
 
@@ -101,35 +102,22 @@ def pdf_median_ms() -> float:
 
 def main() -> int:
     options = arguments(__doc__.splitlines()[0]).parse_args()
-    try:
-        report = run_pages(
-            {
-                "offer list, 50 rows": Target(
-                    "/agent/oferty/?na_stronie=50&strona=7", cookie=agent_cookie
-                ),
-                "offer list, 100 rows": Target(
-                    "/agent/oferty/?na_stronie=100&strona=7", cookie=agent_cookie
-                ),
-                "offer list, search": Target(
-                    "/agent/oferty/?q=Klient+Testowy+12&stan=sent", cookie=agent_cookie
-                ),
-                "bare 50-row ORM list (yardstick)": "/bench/bare-list",
-            },
-            seed=seed,
-            connections=options.connections,
-            duration=options.duration,
-            rounds=options.rounds,
-            workers=options.workers,
-            fresh_db=not options.keep_db,
-        )
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 1
-    print()
-    print(report.markdown())
-    print(f"\noffer PDF: median {pdf_median_ms():.1f} ms over {PDF_RUNS} renders (WeasyPrint)")
-    print(f"\nsaved to {report.save('offers')}")
-    return 0
+    return report_pages(
+        {
+            "offer list, 50 rows": Target(LIST + "?na_stronie=50&strona=7", cookie=agent_cookie),
+            "offer list, 100 rows": Target(LIST + "?na_stronie=100&strona=7", cookie=agent_cookie),
+            "offer list, search": Target(
+                LIST + "?q=Klient+Testowy+12&stan=sent", cookie=agent_cookie
+            ),
+            "bare 50-row ORM list (yardstick)": "/bench/bare-list",
+        },
+        options,
+        "offers",
+        seed=seed,
+        after=lambda: (
+            f"offer PDF: median {pdf_median_ms():.1f} ms over {PDF_RUNS} renders (WeasyPrint)"
+        ),
+    )
 
 
 if __name__ == "__main__":

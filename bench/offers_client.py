@@ -22,8 +22,8 @@ os.environ.setdefault(
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent / "results" / "media"))
 
-from bench.harness import BenchError, Target, run_pages  # noqa: E402
-from bench.run import arguments  # noqa: E402
+from bench.harness import Target  # noqa: E402
+from bench.run import arguments, report_pages  # noqa: E402
 
 _offer: list[int] = []
 
@@ -59,23 +59,12 @@ def client_cookie() -> str:
 
 def main() -> int:
     options = arguments(__doc__.splitlines()[0]).parse_args()
-    try:
-        report = run_pages(
-            {"client offer": Target("/oferta/szczegoly/", cookie=client_cookie)},
-            seed=seed,
-            duration=options.duration,
-            rounds=options.rounds,
-            connections=options.connections,
-            workers=options.workers,
-            fresh_db=not options.keep_db,
-        )
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 1
-    print()
-    print(report.markdown())
-    print(f"\nsaved to {report.save('offers-client')}")
-    return 0
+    return report_pages(
+        {"client offer": Target("/oferta/szczegoly/", cookie=client_cookie)},
+        options,
+        "offers-client",
+        seed=seed,
+    )
 
 
 if __name__ == "__main__":

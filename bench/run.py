@@ -9,13 +9,14 @@
 
 import argparse
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 if __package__ in {None, ""}:
     # Run as a script (`python bench/run.py`): make `bench` and the apps importable.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import BenchError, run_pages  # noqa: E402
+from bench.harness import BenchError, Target, run_pages  # noqa: E402
 
 PAGES = {"home": "/", "healthz": "/healthz"}
 # `--suite payments`: the DMS payment benchmarks, one after the other, each in
@@ -34,6 +35,40 @@ def arguments(description: str) -> argparse.ArgumentParser:
         "--keep-db", action="store_true", help="reuse portal_bench instead of recreating it"
     )
     return parser
+
+
+def report_pages(
+    pages: Mapping[str, str | Target],
+    options: argparse.Namespace,
+    stem: str,
+    *,
+    seed: Callable[[], None] | None = None,
+    after: Callable[[], str] | None = None,
+) -> int:
+    """Measure `pages` with the command line's options, print and save the table.
+
+    `after` adds a line of its own figures (measured once the pages are done).
+    Returns the script's exit status.
+    """
+    try:
+        report = run_pages(
+            pages,
+            seed=seed,
+            connections=options.connections,
+            duration=options.duration,
+            rounds=options.rounds,
+            workers=options.workers,
+            fresh_db=not options.keep_db,
+        )
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    print()
+    print(report.markdown())
+    if after is not None:
+        print(f"\n{after()}")
+    print(f"\nsaved to {report.save(stem)}")
+    return 0
 
 
 def run_suite(name: str, options: argparse.Namespace) -> int:
@@ -64,22 +99,7 @@ def main() -> int:
     options = parser.parse_args()
     if options.suite:
         return run_suite(options.suite, options)
-    try:
-        report = run_pages(
-            PAGES,
-            connections=options.connections,
-            duration=options.duration,
-            rounds=options.rounds,
-            workers=options.workers,
-            fresh_db=not options.keep_db,
-        )
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 1
-    print()
-    print(report.markdown())
-    print(f"\nsaved to {report.save('entrances')}")
-    return 0
+    return report_pages(PAGES, options, "entrances")
 
 
 if __name__ == "__main__":

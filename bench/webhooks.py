@@ -17,9 +17,7 @@ gunicorn worker: latency is the endpoint's own) and `--connections` (default
 20: the saturated rate, where latency is mostly waiting in the listen queue).
 """
 
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import urllib.error
@@ -43,10 +41,8 @@ os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent / "resul
 # The harness's private slice runner, summary and parser too: the same ratio
 # method as every other figure in bench/README.md.
 from bench.harness import (  # noqa: E402
-    HOST,
     REFERENCE_NAME,
     REFERENCE_PATH,
-    WRK,
     BenchError,
     GunicornServer,
     Measurement,
@@ -128,24 +124,11 @@ def _signed_file(event_type: str, count: int) -> str:
 
 
 def _wrk_signed(url: str, lines: str, *, connections: int, duration: int) -> dict[str, int]:
-    if not url.startswith(f"http://{HOST}:"):
-        raise BenchError(f"Only {HOST} is loaded, not {url}.")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_SIGNED_LUA)
-    command = [
-        WRK, "--threads=1", f"--connections={connections}", f"--duration={duration}s",
-        "--timeout=5s", f"--script={script.name}", url, "--", lines,
-    ]  # fmt: skip
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=duration + 60, check=False
-        )
-    finally:
-        os.unlink(script.name)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH-JSON "):
-            return dict(json.loads(line.removeprefix("BENCH-JSON ")))
-    raise BenchError(f"wrk gave no figures for {url}:\n{done.stdout}\n{done.stderr}")
+    """wrk posting the signed events of `lines`, one per request."""
+    return _wrk(
+        url, {}, connections=connections, duration=duration, threads=1,
+        lua=_SIGNED_LUA, lua_args=[lines],
+    )  # fmt: skip
 
 
 def _post(url: str, body: bytes, signature: str) -> tuple[int, str]:

@@ -1,7 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-
-from accounts.fields import mask_identifier
 
 from .models import DmsLink, Offer, OfferEvent, Package, Product, ProductDocument
 
@@ -54,7 +51,7 @@ class OfferAdmin(admin.ModelAdmin):
         "agent",
         "state",
         "holder_name",
-        "masked_id",
+        "holder_identifier_masked",
         "premium",
         "payment_deadline",
     )
@@ -71,12 +68,8 @@ class OfferAdmin(admin.ModelAdmin):
     )
     inlines = [DmsLinkInline, OfferEventInline]
 
-    @admin.display(description=_("PESEL/NIP"))
-    def masked_id(self, obj: Offer) -> str:
-        return mask_identifier(obj.holder_identifier)
-
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return [f.name for f in Offer._meta.fields if f.name not in self.exclude] + ["masked_id"]
+        return [f.name for f in Offer._meta.fields if f.name not in self.exclude]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

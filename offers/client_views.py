@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -196,28 +197,46 @@ def _next_step_url(scope: dict[str, Any]) -> str:
     return _next_step(offer, scope["stage"]) if offer else ""
 
 
+def _unlock_step(
+    request: HttpRequest,
+    offer: Offer,
+    form: forms.Form,
+    check: Callable[[dict[str, Any]], object],
+    *,
+    step: str,
+    template: str,
+) -> HttpResponse:
+    """The client's second entry step: on a right answer, unlock the offer page."""
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            check(form.cleaned_data)
+        except cs.EntryRefused as refused:
+            error = refused.message
+        else:
+            _scope_raise(request, UNLOCKED)
+            via = request.session[SESSION_KEY]["via"]
+            cs.client_entered(offer=offer, via=via, step=step, visitor=_visitor(request))
+            return HttpResponseRedirect(reverse("offers:client-offer"), status=303)
+    return render(request, template, {"form": form, "error": error, "offer": offer})
+
+
 @require_http_methods(["GET", "POST"])
 @client_required(IDENTIFIED)
 def client_pesel(request: HttpRequest, offer: Offer) -> HttpResponse:
     """New portal: the client logs in with the policyholder's PESEL."""
     if not offer.product.is_new_portal:
         return redirect(_next_step(offer, request.session[SESSION_KEY]["stage"]))
-    form = PeselForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            cs.offer_check_pesel(
-                offer=offer, pesel=form.cleaned_data["pesel"], visitor=_visitor(request)
-            )
-        except cs.EntryRefused as refused:
-            error = refused.message
-        else:
-            _scope_raise(request, UNLOCKED)
-            via = request.session[SESSION_KEY]["via"]
-            cs.client_entered(offer=offer, via=via, step="pesel", visitor=_visitor(request))
-            return HttpResponseRedirect(reverse("offers:client-offer"), status=303)
-    context = {"form": form, "error": error, "offer": offer}
-    return render(request, "offers/client/pesel.html", context)
+    return _unlock_step(
+        request,
+        offer,
+        PeselForm(request.POST or None),
+        lambda data: cs.offer_check_pesel(
+            offer=offer, pesel=data["pesel"], visitor=_visitor(request)
+        ),
+        step="pesel",
+        template="offers/client/pesel.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,22 +245,16 @@ def client_password(request: HttpRequest, offer: Offer) -> HttpResponse:
     """Old portal, "ZOBACZ OFERTĘ": the file password (last 4 digits of NIP or PESEL)."""
     if offer.product.is_new_portal or request.session[SESSION_KEY]["stage"] >= UNLOCKED:
         return redirect("offers:client-offer")
-    form = FilePasswordForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            cs.offer_check_file_password(
-                offer=offer, password=form.cleaned_data["password"], visitor=_visitor(request)
-            )
-        except cs.EntryRefused as refused:
-            error = refused.message
-        else:
-            _scope_raise(request, UNLOCKED)
-            via = request.session[SESSION_KEY]["via"]
-            cs.client_entered(offer=offer, via=via, step="file_password", visitor=_visitor(request))
-            return HttpResponseRedirect(reverse("offers:client-offer"), status=303)
-    context = {"form": form, "error": error, "offer": offer}
-    return render(request, "offers/client/password.html", context)
+    return _unlock_step(
+        request,
+        offer,
+        FilePasswordForm(request.POST or None),
+        lambda data: cs.offer_check_file_password(
+            offer=offer, password=data["password"], visitor=_visitor(request)
+        ),
+        step="file_password",
+        template="offers/client/password.html",
+    )
 
 
 @require_POST

@@ -195,7 +195,7 @@ class Offer(models.Model):
     holder_nip_index = BlindIndexField(source="holder_nip")
     holder_regon = EncryptedTextField(_("REGON ubezpieczającego"), blank=True)
     # PESEL or NIP (by holder_kind) as lists show it, so that they decrypt nothing.
-    holder_identifier_masked = MaskedField(source="holder_identifier")
+    holder_identifier_masked = MaskedField(_("PESEL/NIP"), source="holder_identifier")
     holder_address = models.CharField(_("adres ubezpieczającego"), max_length=300, blank=True)
 
     insured_same_as_holder = models.BooleanField(

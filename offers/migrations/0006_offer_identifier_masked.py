@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="offer",
             name="holder_identifier_masked",
-            field=MaskedField(source="holder_identifier"),
+            field=MaskedField(verbose_name="PESEL/NIP", source="holder_identifier"),
         ),
         migrations.RunPython(fill_masks, migrations.RunPython.noop),
     ]
