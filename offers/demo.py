@@ -14,7 +14,14 @@ from accounts.roles import Role
 from portal.demo import ensure_user
 
 from . import services
-from .models import Offer, OfferEvent, Package, payment_deadline_for, protection_end_for
+from .models import (
+    Offer,
+    OfferEvent,
+    Package,
+    earliest_protection_start,
+    payment_deadline_for,
+    protection_end_for,
+)
 
 # 20 bytes; base32 "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP". Never use outside development.
 DEMO_TOTP_HEX = "48656c6c6f21deadbeef48656c6c6f21deadbeef"
@@ -59,7 +66,9 @@ PLAN = [
 def _details(series: str, who: int | str, consent: bool, days: int) -> services.OfferDetails:
     package = Package.objects.filter(product__code=series).order_by("position").first()
     assert package is not None  # noqa: S101 - the products come from a data migration
-    start = services.local_today() + timedelta(days=days)
+    # Counted from the first start whose deadline is still ahead, so that demo data
+    # made at 21:30 is as valid as at noon ("1 day" = deadline within the next 24 h).
+    start = earliest_protection_start(timezone.now()) + timedelta(days=days - 1)
     common = {"package": package, "protection_start": start, "email_consent": consent}
     if isinstance(who, str):
         name, nip, regon = COMPANIES[int(who[1:])]

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip, pesel, regon
 
-from .models import Offer, Package, payment_deadline_for
+from .models import Offer, Package, earliest_protection_start, payment_deadline_for
 from .services import OfferDetails, local_today
 
 PERSON, COMPANY = Offer.PartyKind.PERSON, Offer.PartyKind.COMPANY
@@ -135,7 +135,7 @@ class OfferForm(forms.Form):
 
     def clean_protection_start(self) -> date:
         start = self.cleaned_data["protection_start"]
-        if start <= local_today() or payment_deadline_for(start) <= timezone.now():
+        if start < earliest_protection_start(timezone.now()):
             raise forms.ValidationError(
                 _(
                     "Ochrona musi się zaczynać po dniu, w którym można jeszcze zapłacić "

@@ -43,6 +43,14 @@ def payment_deadline_for(start: date) -> datetime:
     return datetime.combine(valid_until_for(start), DEADLINE_HOUR, tzinfo=WARSAW)
 
 
+def earliest_protection_start(now: datetime) -> date:
+    """The first day protection may start so that its payment deadline is still ahead."""
+    start = now.astimezone(WARSAW).date() + timedelta(days=1)
+    if payment_deadline_for(start) <= now:  # past 21:00: today's deadline has gone
+        start += timedelta(days=1)
+    return start
+
+
 def hash_token(token: str) -> str:
     # The token carries 256 random bits, so a plain SHA-256 cannot be brute-forced.
     return hashlib.sha256(token.encode("ascii")).hexdigest()
