@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+from .validators import validate_nip
 
 
 class User(AbstractUser):
@@ -22,3 +23,62 @@ class User(AbstractUser):
             cached = set(self.groups.values_list("name", flat=True))
             self._role_names = cached
         return str(role) in cached
+
+
+class Organisation(models.Model):
+    """A company whose users share what it owns: an SMS agency's balance, a partner's level.
+
+    Pages reach an organisation's rows through the membership of the user
+    asking (`accounts.organisations`), never by trusting an id from the URL.
+    """
+
+    class Kind(models.TextChoices):
+        SMS_AGENCY = "sms_agency", _("agencja (moduł SMS)")
+        PARTNER = "partner", _("firma partnerska")
+
+    kind = models.CharField(_("rodzaj"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nazwa"), max_length=200)
+    # A company's tax number is public business data, not a person's identifier.
+    nip = models.CharField(_("NIP"), max_length=10, db_index=True, validators=[validate_nip])
+    address = models.CharField(_("adres"), max_length=300)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    members = models.ManyToManyField(
+        User, through="Membership", related_name="organisations", verbose_name=_("członkowie")
+    )
+
+    class Meta:
+        verbose_name = _("organizacja")
+        verbose_name_plural = _("organizacje")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("właściciel")
+        MEMBER = "member", _("członek")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rola"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("od"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("członkostwo")
+        verbose_name_plural = _("członkostwa")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER

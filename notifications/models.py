@@ -31,6 +31,10 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveIntegerField(_("próby"), default=0)
     last_error = models.TextField(_("ostatni błąd"), blank=True)
+    # The SMS gateway's id of the message, which its delivery reports carry.
+    gateway_message_id = models.CharField(
+        _("identyfikator u operatora"), max_length=100, blank=True, db_index=True
+    )
     # What caused the message, e.g. "offer:17", for the outbox page and support.
     topic = models.CharField(_("dotyczy"), max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)

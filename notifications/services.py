@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .gateways import GatewayRejected, get_gateway
 from .models import OutboxAttachment, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -118,12 +119,13 @@ def _send_email(message: OutboxMessage) -> None:
     email.send()
 
 
-def _send_sms(message: OutboxMessage) -> None:
-    if settings.SMS_GATEWAY == "http":
-        from .gateways import http as gateway
-    else:
-        from .gateways import console as gateway  # type: ignore[no-redef]
-    gateway.send(sender=message.sender, recipient=message.recipient, text=message.body_text)
+def _send_sms(message: OutboxMessage) -> str:
+    return get_gateway().send(
+        sender=message.sender,
+        recipient=message.recipient,
+        text=message.body_text,
+        idempotency_key=f"outbox:{message.pk}",
+    )
 
 
 def outbox_deliver(*, message_id: int) -> bool:
@@ -135,13 +137,15 @@ def outbox_deliver(*, message_id: int) -> bool:
     if not claimed:
         return False
     message = OutboxMessage.objects.get(pk=message_id)
+    gateway_id = ""
     try:
         if message.channel == OutboxMessage.Channel.EMAIL:
             _send_email(message)
         else:
-            _send_sms(message)
+            gateway_id = _send_sms(message)
     except Exception as exc:  # any failure of the outside world is recorded, never lost
-        final = message.attempts >= MAX_ATTEMPTS
+        # A refusal for good (an invalid number) is not worth the remaining attempts.
+        final = message.attempts >= MAX_ATTEMPTS or isinstance(exc, GatewayRejected)
         OutboxMessage.objects.filter(pk=message_id).update(
             status=OutboxMessage.Status.FAILED if final else OutboxMessage.Status.PENDING,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
@@ -151,7 +155,10 @@ def outbox_deliver(*, message_id: int) -> bool:
             raise DeliveryError(str(exc)) from exc
         return False
     OutboxMessage.objects.filter(pk=message_id).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboxMessage.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        gateway_message_id=gateway_id,
     )
     return True
 

@@ -346,13 +346,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # SMS ------------------------------------------------------------------------
 
-# "console" writes messages to the log (and the outbox page); "http" posts them
-# to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN.
+# "console" writes messages to the log (and the outbox page); "memory" keeps them
+# for tests to read; "http" posts them to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN
+# (notifications.gateways lists them; a dotted path selects one's own).
 SMS_GATEWAY = env_str("SMS_GATEWAY", "console")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_DEFAULT_SENDER = env_str("SMS_DEFAULT_SENDER", "Bramka SMS")
-if PRODUCTION and SMS_GATEWAY == "console":
+if PRODUCTION and SMS_GATEWAY in ("console", "memory"):
     raise ImproperlyConfigured("Set SMS_GATEWAY=http with SMS_GATEWAY_URL in production.")
 
 # Payments -------------------------------------------------------------------

@@ -113,3 +113,15 @@ def session_verified_by(user: User, device: object) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # type: ignore[attr-defined]
     session.save()
     return client
+
+
+@pytest.fixture
+def sms_gateway(settings):  # type: ignore[no-untyped-def]
+    """The in-memory SMS gateway, emptied: read `.sent`, script `.fail_next(...)`."""
+    from notifications.gateways import get_gateway
+
+    settings.SMS_GATEWAY = "memory"
+    gateway = get_gateway("memory")
+    gateway.reset()  # type: ignore[attr-defined]
+    yield gateway
+    gateway.reset()  # type: ignore[attr-defined]
