@@ -6,15 +6,11 @@ partner company) goes through these helpers, in the shape of a view's
 exactly like a row that does not exist.
 """
 
-from typing import TypeVar
-
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organisation, User
-
-M = TypeVar("M", bound=Model)
 
 
 def organisations_of(user: User, *, kind: str | None = None) -> QuerySet[Organisation]:
@@ -25,12 +21,14 @@ def organisations_of(user: User, *, kind: str | None = None) -> QuerySet[Organis
     return queryset
 
 
-def owned_by_user(queryset: QuerySet[M], user: User, *, via: str = "organisation") -> QuerySet[M]:
+def owned_by_user[M: Model](
+    queryset: QuerySet[M], user: User, *, via: str = "organisation"
+) -> QuerySet[M]:
     """Rows of `queryset` whose organisation (reached by the lookup `via`) has `user`."""
     return queryset.filter(**{f"{via}__memberships__user": user})
 
 
-def get_for_user(
+def get_for_user[M: Model](
     queryset: QuerySet[M], request: HttpRequest, pk: object, *, via: str = "organisation"
 ) -> M:
     """One row of the user's organisations, or 404 (never 403: ids are not confirmed)."""
