@@ -13,7 +13,7 @@ import enum
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Protocol
 
@@ -222,7 +222,7 @@ def _crc8(data: bytes) -> int:
     return crc
 
 
-def ksef_number_for(*, seller_nip: str, day: datetime, seed: str) -> str:
+def ksef_number_for(*, seller_nip: str, day: date, seed: str) -> str:
     """A number shaped like KSeF's: NIP-YYYYMMDD-12 hex digits-2 hex check digits."""
     body = f"{seller_nip}-{day:%Y%m%d}-{hashlib.sha256(seed.encode()).hexdigest()[:12].upper()}"
     return f"{body}-{_crc8(body.encode()):02X}"

@@ -261,8 +261,8 @@ def invoice_ksef_submit(*, invoice_id: int) -> bool:
     invoice = Invoice.objects.get(pk=invoice_id)
     try:
         reference = client.send(xml=ksef.invoice_fa3_xml(invoice), seller_nip=invoice.seller_nip)
-    except ksef.KsefError as exc:
-        # Not sent: free the claim so that the sweep tries again later.
+    except Exception as exc:
+        # Not sent: free the claim so that a retry (or the sweep) tries again.
         Invoice.objects.filter(pk=invoice_id).update(ksef_claimed_at=None)
         InvoiceEvent.objects.create(
             invoice=invoice, kind=InvoiceEvent.Kind.KSEF_ERROR, note=str(exc)
