@@ -87,6 +87,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "state_choices": form.fields["stan"].choices,
         "sort_choices": form.fields["sort"].choices,
         "page_sizes": OfferFilterForm.PAGE_SIZES,
+        "filter_form": form,
     }
     return render(request, "offers/offer_list.html", context)
 
