@@ -9,6 +9,7 @@ sends nothing (invoices stay "not sent" for staff to submit in KSeF's own
 application), a dotted path names a client class of one's own.
 """
 
+import base64
 import enum
 import hashlib
 import threading
@@ -164,7 +165,14 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
 
 
 def invoice_fa3_xml(invoice: Invoice) -> bytes:
-    """The invoice as an FA(3) document (UTF-8), as KSeF takes it."""
+    """The invoice as an FA(3) document (UTF-8), as KSeF takes it: the one written at issue."""
+    if invoice.fa3_xml:
+        return invoice.fa3_xml.encode()
+    return build_fa3_xml(invoice)
+
+
+def build_fa3_xml(invoice: Invoice) -> bytes:
+    """Write the FA(3) document of an invoice from its rows."""
     root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})
     _header(root, invoice)
     _parties(root, invoice)
@@ -180,6 +188,14 @@ def invoice_fa3_xml(invoice: Invoice) -> bytes:
 
 def invoice_fa3_filename(invoice: Invoice) -> str:
     return f"{invoice.filename_stem}.xml"
+
+
+def ksef_verification_url(invoice: Invoice) -> str:
+    """KSeF's "KOD I" link: anyone holding the printout can check the invoice in KSeF."""
+    digest = hashlib.sha256(invoice_fa3_xml(invoice)).digest()
+    token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    day = invoice.issue_date.strftime("%d-%m-%Y")
+    return f"{settings.KSEF_QR_BASE_URL}/invoice/{invoice.seller_nip}/{day}/{token}"
 
 
 # The client ------------------------------------------------------------------

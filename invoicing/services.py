@@ -202,6 +202,8 @@ def _issue(
         )
         for position, (line, amounts) in enumerate(priced, start=1)
     )
+    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
+    invoice.save(update_fields=["fa3_xml"])
     InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
     _queue_delivery(invoice)
     return invoice

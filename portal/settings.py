@@ -401,6 +401,11 @@ INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "FV")
 # "disabled" keeps invoices "not sent" for staff to submit; a dotted path
 # names a client of one's own (invoicing.ksef lists them).
 KSEF_CLIENT = env_str("KSEF_CLIENT", "disabled" if PRODUCTION else "fake")
+# Where the QR code on a printed invoice sends the reader to check it in KSeF.
+KSEF_QR_BASE_URL = env_str(
+    "KSEF_QR_BASE_URL",
+    "https://qr.ksef.mf.gov.pl" if PRODUCTION else "https://qr-test.ksef.mf.gov.pl",
+).rstrip("/")
 if PRODUCTION and KSEF_CLIENT == "fake":
     raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 
