@@ -1,4 +1,7 @@
+import pytest
+
 from invoicing.checks import seller_data_check
+from tests.portal.test_security_headers import run_under_production
 
 
 def test_it_accepts_the_demo_seller():
@@ -9,3 +12,28 @@ def test_it_refuses_a_seller_nip_or_iban_that_fails_its_checksum(settings):
     settings.INVOICE_SELLER_NIP = "5250001234"
     settings.INVOICE_SELLER_IBAN = "PL61109010140000071219812875"
     assert [error.id for error in seller_data_check(None)] == ["invoicing.E001", "invoicing.E002"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"INVOICE_SELLER_NAME": ""}, "INVOICE_SELLER_NAME"),
+        ({"INVOICE_SELLER_NIP": ""}, "INVOICE_SELLER_NIP"),
+        ({"INVOICE_SELLER_ADDRESS": ""}, "INVOICE_SELLER_ADDRESS"),
+        ({"INVOICE_SELLER_IBAN": ""}, "INVOICE_SELLER_IBAN"),
+        ({"KSEF_CLIENT": "fake"}, "KSEF_CLIENT=fake"),
+    ],
+)
+def test_production_refuses_to_start_without_the_seller_or_with_the_fake_ksef(overrides, complaint):
+    result = run_under_production("import django; django.setup()", **overrides)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_production_starts_with_the_seller_given_and_ksef_disabled():
+    result = run_under_production(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.KSEF_CLIENT, settings.KSEF_QR_BASE_URL)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["disabled", "https://qr.ksef.mf.gov.pl"]
