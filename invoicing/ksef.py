@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from lxml import etree
 
-from .models import Invoice, VatRate
+from .models import Invoice, PaymentMethod, VatRate
 
 FA3_NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 _NS = "{" + FA3_NAMESPACE + "}"
@@ -37,8 +37,8 @@ _RATE_FIELDS = {
 # FA(3)'s code of a rate in a line (P_12); 0 % for a domestic sale is "0 KR".
 _RATE_CODES = {VatRate.BASIC: "23", VatRate.REDUCED: "8", VatRate.SUPER_REDUCED: "5"}
 _RATE_CODES[VatRate.ZERO] = "0 KR"
-# FormaPlatnosci 6 is "przelew" (a transfer; card and BLIK payments settle as one).
-PAYMENT_TRANSFER = "6"
+# FA(3)'s FormaPlatnosci: 2 card, 6 transfer, 7 mobile payment (BLIK).
+_PAYMENT_CODES = {PaymentMethod.CARD: "2", PaymentMethod.TRANSFER: "6", PaymentMethod.MOBILE: "7"}
 
 
 def _el(parent: etree._Element, tag: str, text: object = None) -> etree._Element:
@@ -142,7 +142,9 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
     if invoice.place:
         _el(fa, "P_1M", invoice.place)
     _el(fa, "P_2", invoice.number)
-    _el(fa, "P_6", invoice.sale_date.isoformat())
+    if invoice.sale_date != invoice.issue_date:
+        # Only a sale date that differs from the issue date is stated (art. 106e ust. 1 pkt 6).
+        _el(fa, "P_6", invoice.sale_date.isoformat())
     totals = {total.rate: total for total in invoice.totals_by_rate()}
     for rate, (net_field, tax_field) in _RATE_FIELDS.items():
         if rate in totals:
@@ -157,7 +159,7 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
     payment = _el(fa, "Platnosc")
     _el(payment, "Zaplacono", 1)
     _el(payment, "DataZaplaty", timezone.localdate(invoice.paid_at).isoformat())
-    _el(payment, "FormaPlatnosci", PAYMENT_TRANSFER)
+    _el(payment, "FormaPlatnosci", _PAYMENT_CODES[PaymentMethod(invoice.payment_method)])
     account = _el(payment, "RachunekBankowy")
     _el(account, "NrRB", invoice.seller_iban.removeprefix("PL"))
     if invoice.seller_bank:

@@ -33,8 +33,15 @@ class KsefState(models.TextChoices):
     REJECTED = "rejected", _("odrzucona przez KSeF")
 
 
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("przelew")
+    CARD = "card", _("karta płatnicza")
+    MOBILE = "mobile", _("płatność mobilna (BLIK)")
+
+
 class Invoice(models.Model):
     KsefState = KsefState
+    PaymentMethod = PaymentMethod
 
     class Basis(models.TextChoices):
         NET = Basis.NET, _("od cen netto")
@@ -49,6 +56,12 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("data wystawienia"))
     sale_date = models.DateField(_("data sprzedaży"))
     paid_at = models.DateTimeField(_("zapłacono"))
+    payment_method = models.CharField(
+        _("forma płatności"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.TRANSFER,
+    )
     place = models.CharField(_("miejsce wystawienia"), max_length=100, blank=True)
     basis = models.CharField(_("sposób liczenia"), max_length=5, choices=Basis.choices)
     currency = models.CharField(_("waluta"), max_length=3, default="PLN")

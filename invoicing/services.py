@@ -25,7 +25,15 @@ from notifications.services import Attachment, email_enqueue
 
 from . import ksef
 from .amounts import Basis, line_amounts, rate_totals
-from .models import Invoice, InvoiceCounter, InvoiceEvent, InvoiceItem, KsefState, VatRate
+from .models import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceEvent,
+    InvoiceItem,
+    KsefState,
+    PaymentMethod,
+    VatRate,
+)
 from .pdf import invoice_pdf, invoice_pdf_filename
 
 logger = logging.getLogger(__name__)
@@ -102,13 +110,22 @@ def invoice_issue(
     topic: str,
     paid_at: datetime,
     send_to: str = "",
+    payment_method: str = PaymentMethod.TRANSFER,
 ) -> Invoice:
-    """Issue the invoice for `topic` (or return the one issued for it before)."""
+    """Issue the invoice for `topic` (or return the one issued for it before).
+
+    Call it as the last step of the payment's transaction: the year's counter
+    stays locked until that transaction ends, and every other issuer waits.
+    """
     existing = Invoice.objects.filter(topic=topic).first()
     if existing is not None:
         return existing
     basis = _basis_of(lines)
     buyer_nip = _buyer_nip(buyer)
+    if payment_method not in PaymentMethod.values:
+        raise InvoiceError(f"Unknown payment method {payment_method!r}.")
+    if not buyer.name.strip() or not buyer.address.strip():
+        raise InvoiceError("The buyer's name and address are required.")
     try:
         with transaction.atomic():
             return _issue(
@@ -119,11 +136,15 @@ def invoice_issue(
                 topic=topic,
                 paid_at=paid_at,
                 send_to=send_to,
+                payment_method=payment_method,
             )
     except IntegrityError:
         # Another transaction issued this topic in another year's sequence (at
         # midnight on 31 December); the unique topic kept it single.
-        return Invoice.objects.get(topic=topic)
+        existing = Invoice.objects.filter(topic=topic).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _issue(
@@ -135,6 +156,7 @@ def _issue(
     topic: str,
     paid_at: datetime,
     send_to: str,
+    payment_method: str,
 ) -> Invoice:
     now = timezone.now()
     issue_date = timezone.localdate(now)
@@ -169,6 +191,7 @@ def _issue(
         issue_date=issue_date,
         sale_date=timezone.localdate(paid_at),
         paid_at=paid_at,
+        payment_method=payment_method,
         place=settings.INVOICE_PLACE,
         basis=basis,
         seller_name=settings.INVOICE_SELLER_NAME,

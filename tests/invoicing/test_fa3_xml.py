@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 import pytest
+import time_machine
 from lxml import etree
 
 from invoicing.ksef import FA3_NAMESPACE, invoice_fa3_filename, invoice_fa3_xml
+from invoicing.models import Invoice
 from invoicing.services import Buyer, InvoiceLine
 
-from .conftest import issue
+from .conftest import at, issue
 
 pytestmark = pytest.mark.django_db
 NS = {"fa": FA3_NAMESPACE}
@@ -88,3 +90,43 @@ def test_the_schema_catches_a_broken_document(fa3_schema):
     number = document.find("fa:Fa/fa:P_2", namespaces=NS)
     number.getparent().remove(number)
     assert not fa3_schema.validate(document)
+
+
+@pytest.mark.parametrize(
+    ("method", "code"),
+    [
+        (Invoice.PaymentMethod.TRANSFER, "6"),
+        (Invoice.PaymentMethod.CARD, "2"),
+        (Invoice.PaymentMethod.MOBILE, "7"),
+    ],
+)
+def test_it_states_how_the_buyer_paid(fa3_schema, method, code):
+    invoice = issue(payment_method=method)
+    document = valid(fa3_schema, invoice_fa3_xml(invoice))
+    payment = document.find("fa:Fa/fa:Platnosc", namespaces=NS)
+    assert payment.findtext("fa:Zaplacono", namespaces=NS) == "1"
+    assert payment.findtext("fa:FormaPlatnosci", namespaces=NS) == code
+    assert payment.findtext("fa:RachunekBankowy/fa:NrRB", namespaces=NS) == (
+        "61109010140000071219812874"
+    )
+
+
+def test_it_states_the_sale_date_only_when_it_differs_from_the_issue_date(fa3_schema):
+    with time_machine.travel(at("2026-03-02 09:00"), tick=False):
+        same_day = issue("t:1", paid_at=at("2026-03-02 08:00"))
+        day_before = issue("t:2", paid_at=at("2026-03-01 23:59"))
+    first = valid(fa3_schema, invoice_fa3_xml(same_day))
+    second = valid(fa3_schema, invoice_fa3_xml(day_before))
+    assert first.find("fa:Fa/fa:P_6", namespaces=NS) is None
+    assert second.findtext("fa:Fa/fa:P_1", namespaces=NS) == "2026-03-02"
+    assert second.findtext("fa:Fa/fa:P_6", namespaces=NS) == "2026-03-01"
+    assert second.findtext("fa:Fa/fa:Platnosc/fa:DataZaplaty", namespaces=NS) == "2026-03-01"
+
+
+def test_it_keeps_the_document_written_at_issue(settings):
+    invoice = issue()
+    written = invoice_fa3_xml(invoice)
+    Invoice.objects.filter(pk=invoice.pk).update(buyer_name="Zmieniona nazwa")
+    invoice.refresh_from_db()
+    assert invoice_fa3_xml(invoice) == written
+    assert b"Zmieniona nazwa" not in written
