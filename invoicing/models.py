@@ -194,7 +194,7 @@ class InvoiceEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind}"
+        return str(self.get_kind_display())
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
