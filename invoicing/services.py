@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died; the sweep frees it.
 STALE_CLAIM = timedelta(minutes=10)
+# How long an invoice's e-mail waits for KSeF's number before it goes without it.
+KSEF_EMAIL_WAIT = timedelta(hours=1)
 
 
 class InvoiceError(ValueError):
@@ -249,15 +251,30 @@ def _queue_delivery(invoice: Invoice) -> None:
     transaction.on_commit(publish)
 
 
+def _email_waits_for_ksef(invoice: Invoice) -> bool:
+    """Whether the e-mail should wait for KSeF, so that the PDF carries its number and QR code.
+
+    It waits at most KSEF_EMAIL_WAIT (KSeF may be down: the buyer still gets the
+    invoice); an invoice KSeF refused is not sent at all: staff must act on it.
+    """
+    if ksef.get_client() is None or invoice.ksef_state == KsefState.ACCEPTED:
+        return False
+    if invoice.ksef_state == KsefState.REJECTED:
+        return True
+    return invoice.issued_at > timezone.now() - KSEF_EMAIL_WAIT
+
+
 @transaction.atomic
 def invoice_email_send(*, invoice_id: int) -> bool:
     """Put the invoice's e-mail with its PDF into the outbox, once."""
+    invoice = Invoice.objects.filter(pk=invoice_id).first()
+    if invoice is None or _email_waits_for_ksef(invoice):
+        return False
     claimed = Invoice.objects.filter(pk=invoice_id, emailed_at__isnull=True, send_to__gt="").update(
         emailed_at=timezone.now()
     )
     if not claimed:
         return False
-    invoice = Invoice.objects.get(pk=invoice_id)
     email_enqueue(
         to=invoice.send_to,
         template="invoice",
@@ -321,7 +338,21 @@ def invoice_ksef_check(*, invoice_id: int) -> str:
         kind, note = InvoiceEvent.Kind.KSEF_REJECTED, result.reason
     invoice.save(update_fields=["ksef_state", "ksef_number", "ksef_error", "ksef_decided_at"])
     InvoiceEvent.objects.create(invoice=invoice, kind=kind, note=note)
+    if invoice.ksef_state == KsefState.ACCEPTED and invoice.send_to and not invoice.emailed_at:
+        _queue_email(invoice.pk)  # the e-mail waited for the KSeF number
     return invoice.ksef_state
+
+
+def _queue_email(invoice_id: int) -> None:
+    from .tasks import invoice_email_task
+
+    def publish() -> None:
+        try:
+            invoice_email_task.delay(invoice_id)
+        except Exception:  # broker down: invoicing_sweep queues it later
+            logger.warning("invoicing: could not queue the e-mail of invoice %s", invoice_id)
+
+    transaction.on_commit(publish)
 
 
 def invoicing_sweep() -> int:
@@ -334,9 +365,10 @@ def invoicing_sweep() -> int:
     )
     old = Q(created_at__lt=timezone.now() - timedelta(minutes=5))
     queued = 0
-    for invoice_id in Invoice.objects.filter(old, emailed_at__isnull=True, send_to__gt="")[
-        :200
-    ].values_list("pk", flat=True):
+    unsent = Invoice.objects.filter(old, emailed_at__isnull=True, send_to__gt="")
+    if ksef.get_client() is not None:
+        unsent = unsent.exclude(ksef_state=KsefState.REJECTED)
+    for invoice_id in unsent[:200].values_list("pk", flat=True):
         invoice_email_task.delay(invoice_id)
         queued += 1
     if ksef.get_client() is None:
