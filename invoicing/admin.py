@@ -12,7 +12,7 @@ from accounts.fields import mask_identifier
 
 from . import ksef
 from .models import Invoice, InvoiceCounter, InvoiceEvent, InvoiceItem, KsefState
-from .pdf import invoice_pdf, invoice_pdf_filename
+from .pdf import invoice_pdf_response
 from .tasks import invoice_ksef_check_task, invoice_ksef_submit_task
 
 
@@ -135,17 +135,10 @@ class InvoiceAdmin(admin.ModelAdmin):
         return get_object_or_404(Invoice, pk=pk)
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = self._get_invoice_for_staff(request, pk)
-        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{invoice_pdf_filename(invoice)}"'
-        return response
+        return invoice_pdf_response(self._get_invoice_for_staff(request, pk))
 
     def xml_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = self._get_invoice_for_staff(request, pk)
-        response = HttpResponse(ksef.invoice_fa3_xml(invoice), content_type="application/xml")
-        filename = ksef.invoice_fa3_filename(invoice)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return ksef.invoice_fa3_response(self._get_invoice_for_staff(request, pk))
 
     @admin.action(description=_("Wyślij do KSeF (faktury jeszcze niewysłane)"))
     def ksef_send(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from lxml import etree
@@ -190,6 +191,13 @@ def build_fa3_xml(invoice: Invoice) -> bytes:
 
 def invoice_fa3_filename(invoice: Invoice) -> str:
     return f"{invoice.filename_stem}.xml"
+
+
+def invoice_fa3_response(invoice: Invoice) -> HttpResponse:
+    """The FA(3) XML as a download, for a view that has already checked who may see it."""
+    response = HttpResponse(invoice_fa3_xml(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_fa3_filename(invoice)}"'
+    return response
 
 
 def ksef_verification_url(invoice: Invoice) -> str:

@@ -1,6 +1,7 @@
 """The invoice as an A4 PDF, rendered by the portal's one PDF helper."""
 
 import segno
+from django.http import HttpResponse
 
 from notifications.pdf import render_pdf
 
@@ -33,3 +34,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 def invoice_pdf_filename(invoice: Invoice) -> str:
     return f"{invoice.filename_stem}.pdf"
+
+
+def invoice_pdf_response(invoice: Invoice) -> HttpResponse:
+    """The PDF as a download, for a view that has already checked who may see the invoice."""
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_pdf_filename(invoice)}"'
+    return response
