@@ -14,7 +14,7 @@ import enum
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -295,21 +295,28 @@ class FakeKsef:
             if isinstance(scripted, KsefError):
                 raise scripted
             self.submitted.append(xml)
-            now = timezone.now()
+            today = timezone.localdate()
             digest = hashlib.sha256(xml).hexdigest()[:10].upper()
-            reference = f"{now:%Y%m%d}-EE-{digest}-{len(self.submitted):02d}"
+            reference = f"{today:%Y%m%d}-EE-{digest}-{len(self.submitted):02d}"
             self._references[key] = reference
             self._decisions[reference] = scripted or KsefStatus(
                 state=Decision.ACCEPTED,
-                ksef_number=ksef_number_for(seller_nip=seller_nip, day=now, seed=reference),
+                ksef_number=ksef_number_for(seller_nip=seller_nip, day=today, seed=reference),
             )
             return reference
 
     def status(self, *, reference: str, seller_nip: str) -> KsefStatus:
         with self._lock:
-            if reference not in self._decisions:
-                raise KsefError(f"Nieznany numer referencyjny {reference}.")
-            return self._decisions[reference]
+            if reference in self._decisions:
+                return self._decisions[reference]
+        # Sent by another process (a worker's sibling, or before a restart): the
+        # fake accepts by default, under the number its reference always gives.
+        try:
+            day = datetime.strptime(reference[:8], "%Y%m%d").date()  # noqa: DTZ007 (a date)
+        except ValueError as exc:
+            raise KsefError(f"Nieznany numer referencyjny {reference}.") from exc
+        number = ksef_number_for(seller_nip=seller_nip, day=day, seed=reference)
+        return KsefStatus(state=Decision.ACCEPTED, ksef_number=number)
 
 
 _fake = FakeKsef()

@@ -116,3 +116,15 @@ def test_nothing_is_sent_when_ksef_is_disabled(settings, ksef_fake):
     assert invoice.ksef_state == State.NOT_SENT
     assert ksef_fake.submitted == []
     assert mail.outbox == []
+
+
+def test_the_fake_answers_for_a_document_another_process_sent(ksef_fake):
+    """A worker's sibling process (or a restarted one) gets the same acceptance."""
+    invoice = issue()
+    reference = ksef_fake.send(xml=ksef.invoice_fa3_xml(invoice), seller_nip=invoice.seller_nip)
+    here = ksef_fake.status(reference=reference, seller_nip=invoice.seller_nip)
+    elsewhere = ksef.FakeKsef().status(reference=reference, seller_nip=invoice.seller_nip)
+    assert here == elsewhere
+    assert here.state == ksef.Decision.ACCEPTED
+    with pytest.raises(ksef.KsefError):
+        ksef.FakeKsef().status(reference="nonsense", seller_nip=invoice.seller_nip)
