@@ -53,6 +53,12 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _price(value: Decimal) -> str:
+    """A unit price with the grosze always shown and any finer digits kept (TKwotowy2)."""
+    places = max(2, -int(value.normalize().as_tuple().exponent))
+    return f"{value:.{places}f}"
+
+
 def _quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -127,11 +133,11 @@ def _lines(fa: etree._Element, invoice: Invoice) -> None:
         _el(line, "P_8A", item.unit)
         _el(line, "P_8B", _quantity(item.quantity))
         if invoice.basis == Invoice.Basis.NET:
-            _el(line, "P_9A", _amount(item.unit_net))  # type: ignore[arg-type]
+            _el(line, "P_9A", _price(item.unit_net))  # type: ignore[arg-type]
             _el(line, "P_11", _amount(item.net))
         else:
             # Counted from gross (art. 106e ust. 7 and 8): gross unit price and value.
-            _el(line, "P_9B", _amount(item.unit_gross))  # type: ignore[arg-type]
+            _el(line, "P_9B", _price(item.unit_gross))  # type: ignore[arg-type]
             _el(line, "P_11A", _amount(item.gross))
         _el(line, "P_12", _RATE_CODES[VatRate(item.vat_rate)])
 

@@ -14,6 +14,7 @@ from .conftest import at, issue
 
 pytestmark = pytest.mark.django_db
 NS = {"fa": FA3_NAMESPACE}
+D4 = Decimal("0.2358")  # a net price per SMS part
 
 
 def valid(schema: etree.XMLSchema, xml: bytes) -> etree._Element:
@@ -130,3 +131,14 @@ def test_it_keeps_the_document_written_at_issue(settings):
     invoice.refresh_from_db()
     assert invoice_fa3_xml(invoice) == written
     assert b"Zmieniona nazwa" not in written
+
+
+def test_it_keeps_a_unit_price_finer_than_a_grosz(fa3_schema):
+    invoice = issue(
+        "t:1", InvoiceLine(description="Wiadomość SMS", quantity=Decimal(1000), unit_net=D4)
+    )
+    document = valid(fa3_schema, invoice_fa3_xml(invoice))
+    line = document.find("fa:Fa/fa:FaWiersz", namespaces=NS)
+    assert line.findtext("fa:P_8B", namespaces=NS) == "1000"
+    assert line.findtext("fa:P_9A", namespaces=NS) == "0.2358"
+    assert line.findtext("fa:P_11", namespaces=NS) == "235.80"
