@@ -68,6 +68,10 @@ class InvoiceLine:
     unit: str = "szt."
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -int(value.normalize().as_tuple().exponent))
+
+
 def _basis_of(lines: Sequence[InvoiceLine]) -> str:
     if not lines:
         raise InvoiceError("An invoice needs at least one line.")
@@ -82,6 +86,9 @@ def _basis_of(lines: Sequence[InvoiceLine]) -> str:
             raise InvoiceError(f"Quantity and price must be positive: {line.description!r}.")
         if not line.description.strip():
             raise InvoiceError("Every line needs a description.")
+        # The columns hold 3 decimals of quantity and 4 of price: more would be rounded unseen.
+        if _places(line.quantity) > 3 or _places(price) > 4:
+            raise InvoiceError(f"Too many decimals in {line.description!r}.")
         bases.add(Basis.NET if line.unit_net is not None else Basis.GROSS)
     if len(bases) > 1:
         # Polish practice counts a whole invoice one way; mixing would change totals.

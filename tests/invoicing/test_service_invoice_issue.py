@@ -68,6 +68,9 @@ def test_it_compacts_a_formatted_buyer_nip():
         (Buyer(name="Firma", address=""), None),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), vat_rate=22)]),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), quantity=Decimal(0))]),
+        (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), quantity=Decimal("0.0001"))]),
+        (AGENCY, [InvoiceLine(description="x", unit_net=Decimal("0.00001"))]),
+        (AGENCY, [InvoiceLine(description=" ", unit_net=Decimal(1))]),
         (
             AGENCY,
             [
