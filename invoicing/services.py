@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +25,7 @@ from stdnum.pl import nip as nip_number
 from notifications.services import Attachment, email_enqueue
 
 from . import ksef
-from .amounts import Basis, line_amounts, rate_totals
+from .amounts import Basis, LineAmounts, line_amounts, rate_totals
 from .models import (
     Invoice,
     InvoiceCounter,
@@ -83,7 +84,9 @@ def _basis_of(lines: Sequence[InvoiceLine]) -> str:
             raise InvoiceError(f"Unknown VAT rate {line.vat_rate}.")
         price = line.unit_net if line.unit_net is not None else line.unit_gross
         if line.quantity <= 0 or price is None or price < 0:
-            raise InvoiceError(f"Quantity and price must be positive: {line.description!r}.")
+            raise InvoiceError(
+                f"Quantity must be positive, price not negative: {line.description!r}."
+            )
         if not line.description.strip():
             raise InvoiceError("Every line needs a description.")
         # The columns hold 3 decimals of quantity and 4 of price: more would be rounded unseen.
@@ -100,7 +103,7 @@ def _buyer_nip(buyer: Buyer) -> str:
     if not buyer.nip:
         return ""
     if not nip_number.is_valid(buyer.nip):
-        raise InvoiceError(f"Invalid buyer NIP {buyer.nip!r}.")
+        raise InvoiceError("Invalid buyer NIP (checksum or length).")
     return nip_number.compact(buyer.nip)
 
 
@@ -177,24 +180,12 @@ def _issue(
         return existing
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    sequence = counter.last_number
-    priced = [
-        (
-            line,
-            line_amounts(
-                quantity=line.quantity,
-                unit_price=line.unit_net if basis == Basis.NET else line.unit_gross,  # type: ignore[arg-type]
-                rate=line.vat_rate,
-                basis=basis,
-            ),
-        )
-        for line in lines
-    ]
+    priced = [(line, _line_amounts(line, basis)) for line in lines]
     totals = rate_totals(((line.vat_rate, amounts) for line, amounts in priced), basis=basis)
     invoice = Invoice.objects.create(
-        number=f"{settings.INVOICE_NUMBER_PREFIX}/{issue_date.year}/{sequence:06d}",
+        number=f"{settings.INVOICE_NUMBER_PREFIX}/{issue_date.year}/{counter.last_number:06d}",
         year=issue_date.year,
-        sequence=sequence,
+        sequence=counter.last_number,
         topic=topic,
         issued_at=now,
         issue_date=issue_date,
@@ -203,12 +194,7 @@ def _issue(
         payment_method=payment_method,
         place=settings.INVOICE_PLACE,
         basis=basis,
-        seller_name=settings.INVOICE_SELLER_NAME,
-        seller_nip=settings.INVOICE_SELLER_NIP,
-        seller_address=settings.INVOICE_SELLER_ADDRESS,
-        seller_iban=settings.INVOICE_SELLER_IBAN,
-        seller_bank=settings.INVOICE_SELLER_BANK,
-        seller_email=settings.INVOICE_SELLER_EMAIL,
+        **_seller(),
         buyer_name=buyer.name,
         buyer_nip=buyer_nip,
         buyer_address=buyer.address,
@@ -218,6 +204,32 @@ def _issue(
         gross_total=sum((t.gross for t in totals), Decimal("0.00")),
         send_to=send_to,
     )
+    _create_items(invoice, priced)
+    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
+    invoice.save(update_fields=["fa3_xml"])
+    InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
+    _queue_delivery(invoice)
+    return invoice
+
+
+def _seller() -> dict[str, str]:
+    return {
+        "seller_name": settings.INVOICE_SELLER_NAME,
+        "seller_nip": settings.INVOICE_SELLER_NIP,
+        "seller_address": settings.INVOICE_SELLER_ADDRESS,
+        "seller_iban": settings.INVOICE_SELLER_IBAN,
+        "seller_bank": settings.INVOICE_SELLER_BANK,
+        "seller_email": settings.INVOICE_SELLER_EMAIL,
+    }
+
+
+def _line_amounts(line: InvoiceLine, basis: str) -> LineAmounts:
+    # _basis_of made sure the price of the invoice's basis is there.
+    price = cast(Decimal, line.unit_net if basis == Basis.NET else line.unit_gross)
+    return line_amounts(quantity=line.quantity, unit_price=price, rate=line.vat_rate, basis=basis)
+
+
+def _create_items(invoice: Invoice, priced: list[tuple[InvoiceLine, LineAmounts]]) -> None:
     InvoiceItem.objects.bulk_create(
         InvoiceItem(
             invoice=invoice,
@@ -234,11 +246,6 @@ def _issue(
         )
         for position, (line, amounts) in enumerate(priced, start=1)
     )
-    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
-    invoice.save(update_fields=["fa3_xml"])
-    InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
-    _queue_delivery(invoice)
-    return invoice
 
 
 def _queue_delivery(invoice: Invoice) -> None:
@@ -248,12 +255,14 @@ def _queue_delivery(invoice: Invoice) -> None:
     send = bool(invoice.send_to)
 
     def publish() -> None:
-        try:
-            if send:
-                invoice_email_task.delay(invoice_id)
-            invoice_ksef_submit_task.delay(invoice_id)
-        except Exception:  # broker down: invoicing_sweep queues it later
-            logger.warning("invoicing: could not queue delivery of invoice %s", invoice_id)
+        # Each step on its own: one that cannot be queued must not hold back the other.
+        for wanted, task in ((send, invoice_email_task), (True, invoice_ksef_submit_task)):
+            if not wanted:
+                continue
+            try:
+                task.delay(invoice_id)
+            except Exception:  # broker down: invoicing_sweep queues it later
+                logger.warning("invoicing: could not queue %s of %s", task.name, invoice_id)
 
     transaction.on_commit(publish)
 
