@@ -111,7 +111,7 @@ def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
             offer.issued_on.strftime("%d.%m.%Y"),
             offer.protection_start.strftime("%d.%m.%Y"),
             offer.protection_end.strftime("%d.%m.%Y"),
-            offer.payment_deadline.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M"),
+            offer.payment_deadline_local.strftime("%d.%m.%Y %H:%M"),
         ]
 
 
@@ -227,7 +227,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "offer": offer,
         "now": now,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "events": selectors.offer_timeline(offer),
         "links": offer.links.all()[:10],
         "send_form": SendForm(),
@@ -363,7 +363,7 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "offers/offer_policy.html",
-        {"offer": offer, "deadline": offer.payment_deadline.astimezone(WARSAW)},
+        {"offer": offer, "deadline": offer.payment_deadline_local},
     )
 
 

@@ -11,6 +11,8 @@ Status = Payment.Status
 
 BLIK_CODE_LIFETIME_SECONDS = 120
 
+# Stripe's decline codes that mean "the BLIK code ran out" (code_expired since
+# the 2026-09-30 API; before, a timed-out attempt).
 BLIK_EXPIRED = {"code_expired", "payment_intent_payment_attempt_expired"}
 
 FAILURE_TEXT: dict[str, Promise] = {

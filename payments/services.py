@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.queueing import queue, queue_after_commit
+
 from . import registry
 from .models import Payment, PaymentEvent, WebhookEvent, from_minor
 from .providers import get_provider
@@ -95,19 +97,9 @@ def _local_path(url: str) -> str:
 
 
 def _queue_refund(payment: Payment) -> None:
-    from .tasks import payment_refund_execute
-
-    payment_id = payment.pk
-
-    def publish() -> None:
-        try:
-            payment_refund_execute.delay(payment_id)
-        except Exception:  # broker down: payment_reconcile_pending picks it up
-            logger.warning(
-                "payments: refund of %s not queued or failed; reconciliation retries it", payment_id
-            )
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "payments.tasks.payment_refund_execute", payment.pk, sweeper="payment_reconcile_pending"
+    )
 
 
 # Start ---------------------------------------------------------------------------
@@ -420,8 +412,6 @@ def payment_refund_execute(*, payment_id: int) -> Payment:
 
 def payment_reconcile_pending(*, now: datetime | None = None) -> list[int]:
     """Queue a provider check of every payment that has waited over 15 minutes."""
-    from .tasks import payment_reconcile, webhook_event_process
-
     now = now or timezone.now()
     # Asked again at most every 15 minutes: checked_at moves on each time.
     due = (
@@ -434,13 +424,13 @@ def payment_reconcile_pending(*, now: datetime | None = None) -> list[int]:
     )
     ids = list(due.values_list("pk", flat=True))
     for payment_id in ids:
-        payment_reconcile.delay(payment_id)
+        queue("payments.tasks.payment_reconcile", payment_id, sweeper="payment_reconcile_pending")
     # Events stored while the broker was down were never queued.
     stale = WebhookEvent.objects.filter(
         processed_at__isnull=True, received_at__lte=now - WEBHOOK_STALE_AFTER
     )
     for event_id in stale.values_list("pk", flat=True):
-        webhook_event_process.delay(event_id)
+        queue("payments.tasks.webhook_event_process", event_id, sweeper="payment_reconcile_pending")
     return ids
 
 
