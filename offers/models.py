@@ -15,7 +15,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import BlindIndexField, EncryptedTextField, MaskedField, normalise_identifier
+from accounts.fields import (
+    BlindIndexField,
+    CompanionsInStep,
+    EncryptedTextField,
+    MaskedField,
+    normalise_identifier,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 # How payments names an offer it takes money for (see offers.payables).
@@ -152,7 +158,7 @@ class ProductDocument(models.Model):
         return f"{prefix}_{self.product.code}_v{self.version}.pdf"
 
 
-class Offer(models.Model):
+class Offer(CompanionsInStep, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("szkic")
         SENT = "sent", _("wysłana")
@@ -205,7 +211,11 @@ class Offer(models.Model):
     holder_nip_index = BlindIndexField(source="holder_nip")
     holder_regon = EncryptedTextField(_("REGON ubezpieczającego"), blank=True)
     # PESEL or NIP (by holder_kind) as lists show it, so that they decrypt nothing.
-    holder_identifier_masked = MaskedField(_("PESEL/NIP"), source="holder_identifier")
+    holder_identifier_masked = MaskedField(
+        _("PESEL/NIP"),
+        source="holder_identifier",
+        depends_on=("holder_kind", "holder_pesel", "holder_nip"),
+    )
     holder_address = models.CharField(_("adres ubezpieczającego"), max_length=300, blank=True)
 
     insured_same_as_holder = models.BooleanField(

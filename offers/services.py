@@ -304,12 +304,7 @@ def offer_update(*, offer: Offer, details: OfferDetails, actor: User) -> Offer:
         )
     # Links went to the old address; if it was mistyped, a stranger holds them.
     links_ended = _links_end(offer, now) if "email" in changed else 0
-    if "holder_pesel" in update_fields:
-        update_fields.append("holder_pesel_index")
-    if "holder_nip" in update_fields:
-        update_fields.append("holder_nip_index")
-    if {"holder_kind", "holder_pesel", "holder_nip"} & set(update_fields):
-        update_fields.append("holder_identifier_masked")
+    # The identifiers' hashes and masked copy follow by themselves (CompanionsInStep).
     offer.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
     _record(
         offer,
