@@ -40,33 +40,40 @@ class PortalLoginForm(AuthenticationForm):
         self.fields["username"].label = _("Nazwa użytkownika")
         self.fields["password"].label = _("Hasło")
 
-    def _keys(self, username: str) -> tuple[list[str], list[str]]:
+    def _keys(self, username: str) -> tuple[str, str]:
         ip = client_ip(self.request) if self.request else "unknown"
-        return [f"user:{username.strip().lower()}"], [f"ip:{ip}"]
+        return f"user:{username.strip().lower()}", f"ip:{ip}"
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
         if not username or not password:
             return self.cleaned_data
-        account_keys, ip_keys = self._keys(username)
-        decision = ratelimit.check(ACCOUNT_LOGIN_LIMIT, *account_keys)
-        if not decision.locked:
-            decision = ratelimit.check(IP_LOGIN_LIMIT, *ip_keys)
-        if decision.locked:
+        account_key, ip_key = self._keys(username)
+        # Counted before the password is hashed: a refused attempt costs no hash,
+        # and guesses sent at once cannot pass the limit together.
+        try:
+            attempt = ratelimit.attempt(
+                (ACCOUNT_LOGIN_LIMIT, account_key), (IP_LOGIN_LIMIT, ip_key)
+            )
+        except ratelimit.Unavailable:
+            security_event("login.limiter_unavailable", request=self.request)
+            raise forms.ValidationError(ratelimit.UNAVAILABLE_MESSAGE, code="unavailable") from None
+        if attempt.refused:
             security_event("login.throttled", request=self.request)
-            raise forms.ValidationError(locked_message(decision), code="locked")
+            raise forms.ValidationError(locked_message(attempt.decision), code="locked")
 
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
-            ratelimit.record_failure(IP_LOGIN_LIMIT, *ip_keys)
-            decision = ratelimit.record_failure(ACCOUNT_LOGIN_LIMIT, *account_keys)
-            if decision.locked:
+            account, ip = attempt.failed()
+            if account.locked or ip.locked:
                 security_event("login.locked", request=self.request)
+                decision = account if account.locked else ip
                 raise forms.ValidationError(locked_message(decision), code="locked")
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
-        ratelimit.clear(ACCOUNT_LOGIN_LIMIT, *account_keys)
+        attempt.succeeded()
+        ratelimit.clear(ACCOUNT_LOGIN_LIMIT, account_key)
         return self.cleaned_data
 
 

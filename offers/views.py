@@ -18,7 +18,8 @@ from accounts.otp import verified_role_required
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
 
-from . import documents, selectors, services
+from . import documents, policy, selectors, services
+from .evidence import Policy
 from .forms import ConsentForm, OfferFilterForm, OfferForm, SendForm
 from .models import WARSAW, DmsLink, Offer, ProductDocument
 
@@ -81,6 +82,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "state_choices": form.fields["stan"].choices,
         "sort_choices": form.fields["sort"].choices,
         "page_sizes": OfferFilterForm.PAGE_SIZES,
+        "filter_form": form,
     }
     return render(request, "offers/offer_list.html", context)
 
@@ -233,6 +235,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "send_form": SendForm(),
         "client_access_url": _client_access_url(),
         "can_send": offer.is_open and not offer.deadline_passed(now),
+        "policy": Policy.objects.filter(offer=offer).first(),
     }
     return render(request, "offers/offer_detail.html", context)
 
@@ -363,8 +366,21 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "offers/offer_policy.html",
-        {"offer": offer, "deadline": offer.payment_deadline_local},
+        {
+            "offer": offer,
+            "deadline": offer.payment_deadline_local,
+            "policy": Policy.objects.filter(offer=offer).first(),
+        },
     )
+
+
+@agent_required
+@require_GET
+def offer_policy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The policy PDF as the client received it (encrypted with the same password)."""
+    offer = _get_offer_for_agent(request, pk)
+    issued = get_object_or_404(Policy.objects.select_related("offer__package"), offer=offer)
+    return file_download(policy.policy_pdf(issued), filename=policy.policy_filename(issued))
 
 
 @agent_required
