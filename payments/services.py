@@ -124,29 +124,22 @@ def payment_start(
     database lock is held while the provider answers. Call it outside your
     own transaction when you can.
     """
-    handlers = registry.get(payable_type)
-    info = handlers.describe(str(payable_id))
-    if info is None:
-        raise PaymentStartError("the payable does not exist or cannot be paid")
-    if info.amount != amount or info.currency != currency:
-        raise PaymentStartError("amount or currency differs from what the payable expects")
+    _require_payable(payable_type, str(payable_id), amount=amount, currency=currency)
     if method and method not in Payment.Method.values:
         raise PaymentStartError(f"unknown method {method!r}")
     provider = get_provider()
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            payable_type=payable_type,
-            payable_id=str(payable_id),
-            amount=amount,
-            currency=currency,
-            description=description[:200],
-            customer_email=customer_email,
-            method=method,
-            provider=provider.name,
-            success_url=_local_path(success_url),
-            cancel_url=_local_path(cancel_url),
-        )
-        _record(payment, Kind.CREATED, source=Source.SYSTEM)
+    payment = _payment_create(
+        provider=provider.name,
+        payable_type=payable_type,
+        payable_id=str(payable_id),
+        amount=amount,
+        currency=currency,
+        description=description[:200],
+        customer_email=customer_email,
+        method=method,
+        success_url=_local_path(success_url),
+        cancel_url=_local_path(cancel_url),
+    )
     base = settings.PORTAL_BASE_URL
     try:
         session = provider.checkout_create(
@@ -158,6 +151,23 @@ def payment_start(
         _payment_checkout_failed(payment_id=payment.pk, error=str(exc))
         raise
     return _payment_checkout_opened(payment_id=payment.pk, session=session), session.url
+
+
+def _require_payable(payable_type: str, payable_id: str, *, amount: Decimal, currency: str) -> None:
+    """Refuse (PaymentStartError) unless the payable expects exactly this amount now."""
+    info = registry.get(payable_type).describe(payable_id)
+    if info is None:
+        raise PaymentStartError("the payable does not exist or cannot be paid")
+    if info.amount != amount or info.currency != currency:
+        raise PaymentStartError("amount or currency differs from what the payable expects")
+
+
+@transaction.atomic
+def _payment_create(**fields: Any) -> Payment:
+    """The payment row and its first event, committed before the provider is called."""
+    payment = Payment.objects.create(**fields)
+    _record(payment, Kind.CREATED, source=Source.SYSTEM)
+    return payment
 
 
 @transaction.atomic
