@@ -29,6 +29,7 @@ from accounts.sessions import session_begin
 from payments.selectors import payment_page_state
 
 from . import client_services as cs
+from . import selectors
 from .client_forms import (
     AccessCodeForm,
     ConsentForm,
@@ -37,7 +38,7 @@ from .client_forms import (
     PeselForm,
 )
 from .evidence import DocumentDownload, Policy
-from .models import WARSAW, Offer
+from .models import Offer
 from .policy import certificate_pdf
 from .views import agent_required  # the agent pages' rule: role + second factor
 
@@ -270,19 +271,19 @@ def client_logout(request: HttpRequest) -> HttpResponse:
 
 
 def _offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
-    done = cs.downloads_done(offer)
-    payments = cs.payments_of_offer(offer)
+    done = selectors.downloads_done(offer)
+    payments = selectors.payments_of_offer(offer)
     last = payments[0] if payments else None
     return {
         "offer": offer,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "documents": [
             (SLUG_OF[kind], DocumentDownload.Kind(kind).label, kind in done)
             for kind in cs.DOCUMENT_KINDS
         ],
         "all_downloaded": done == set(cs.DOCUMENT_KINDS),
         "documents_available": cs.documents_available(offer),
-        "consents_done": cs.consents_done(offer),
+        "consents_done": selectors.consents_done(offer),
         "can_pay": cs.offer_can_pay(offer),
         "new_portal": offer.product.is_new_portal,
         "last_payment_state": payment_page_state(last) if last and not last.is_final else None,

@@ -205,7 +205,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
     },
     "offers-policies-deliver-pending": {
-        "task": "offers.policy.policies_deliver_pending_task",
+        "task": "offers.tasks.policies_deliver_pending_task",
         "schedule": 120.0,
     },
     "offers-expire-overdue": {
