@@ -125,3 +125,12 @@ def sms_gateway(settings):  # type: ignore[no-untyped-def]
     gateway.reset()  # type: ignore[attr-defined]
     yield gateway
     gateway.reset()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def staff_client(staff):  # type: ignore[no-untyped-def]
+    """The staff user signed in with both factors: the admin opens only to such a session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    return session_verified_by(staff, device)
