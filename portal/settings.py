@@ -167,6 +167,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that does not answer must not hold a page (accounts.session_store).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -238,7 +240,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions are read from the cache (Redis) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "accounts.session_store"  # cached_db that survives a Redis outage
 SESSION_COOKIE_AGE = 30 * 60  # idle limit, pushed forward by activity (accounts.sessions)
 SESSION_TOUCH_INTERVAL = 60
 SESSION_ABSOLUTE_AGE = 12 * 3600
