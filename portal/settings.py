@@ -374,6 +374,9 @@ if SANDBOX_WEBHOOK_DELIVERY not in {"internal", "http"}:
     raise ImproperlyConfigured("SANDBOX_WEBHOOK_DELIVERY must be 'internal' or 'http'.")
 if PRODUCTION and PAYMENT_PROVIDER == "sandbox":
     raise ImproperlyConfigured("Set PAYMENT_PROVIDER=stripe with Stripe keys in production.")
+if PRODUCTION and PAYMENT_PROVIDER == "stripe" and not STRIPE_WEBHOOK_SECRET:
+    # Without it no webhook could be verified: payments would never be confirmed.
+    raise ImproperlyConfigured("Set STRIPE_WEBHOOK_SECRET (the webhook endpoint's signing secret).")
 
 # Rate limits ----------------------------------------------------------------
 

@@ -44,6 +44,7 @@ def run_under_production(code: str, **overrides: str) -> subprocess.CompletedPro
         ({"SECRET_KEY": settings.DEV_SECRET_KEY}, "SECRET_KEY"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"FIELD_ENCRYPTION_KEY": settings.DEV_FIELD_KEY}, "FIELD_ENCRYPTION_KEY"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET"),
     ],
 )
 def test_production_refuses_to_start_with_development_secrets_or_debug(overrides, complaint):
