@@ -2,13 +2,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import ratelimit
 from .audit import security_event
+from .models import Membership, User
 from .network import client_ip
 
 # Five wrong passwords for one account within 15 minutes lock it for 15 minutes.
@@ -74,3 +75,35 @@ class PortalLoginForm(AuthenticationForm):
         attempt.succeeded()
         ratelimit.clear(ACCOUNT_LOGIN_LIMIT, account_key)
         return self.cleaned_data
+
+
+class InvitationForm(forms.Form):
+    """An owner's invitation: whom, and as what."""
+
+    email = forms.EmailField(label=_("Adres e-mail osoby zapraszanej"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Rola w organizacji"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+    )
+
+
+class InvitationSignupForm(BaseUserCreationForm):
+    """An invitee without an account sets one up; the e-mail comes from the invitation."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name")
+        labels = {
+            "username": _("Nazwa użytkownika"),
+            "first_name": _("Imię"),
+            "last_name": _("Nazwisko"),
+        }
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.email = email
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["password1"].label = _("Hasło")
+        self.fields["password2"].label = _("Hasło (powtórz)")
