@@ -23,7 +23,7 @@ def test_it_downloads_the_offer_pdf_with_every_field(alice, alice_client):
     for expected in (
         offer.display_number,
         "Fizjoterapeuta",
-        "406,00 zł",
+        "406,00\u00a0zł",
         "DMS",
         "Zofia Łęcka-Żółć",
         PESEL,
