@@ -9,7 +9,6 @@ runs twice does the work once; `invoicing_sweep` picks up what a dead worker
 dropped.
 """
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from stdnum.pl import nip as nip_number
 
+from accounts.queueing import queue, queue_after_commit
 from notifications.services import Attachment, email_enqueue
 
 from . import ksef
@@ -36,8 +36,6 @@ from .models import (
     VatRate,
 )
 from .pdf import invoice_pdf, invoice_pdf_filename
-
-logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died; the sweep frees it.
 STALE_CLAIM = timedelta(minutes=10)
@@ -249,22 +247,13 @@ def _create_items(invoice: Invoice, priced: list[tuple[InvoiceLine, LineAmounts]
 
 
 def _queue_delivery(invoice: Invoice) -> None:
-    from .tasks import invoice_email_task, invoice_ksef_submit_task
-
-    invoice_id = invoice.pk
-    send = bool(invoice.send_to)
-
-    def publish() -> None:
-        # Each step on its own: one that cannot be queued must not hold back the other.
-        for wanted, task in ((send, invoice_email_task), (True, invoice_ksef_submit_task)):
-            if not wanted:
-                continue
-            try:
-                task.delay(invoice_id)
-            except Exception:  # broker down: invoicing_sweep queues it later
-                logger.warning("invoicing: could not queue %s of %s", task.name, invoice_id)
-
-    transaction.on_commit(publish)
+    if invoice.send_to:
+        queue_after_commit(
+            "invoicing.tasks.invoice_email_task", invoice.pk, sweeper="invoicing_sweep"
+        )
+    queue_after_commit(
+        "invoicing.tasks.invoice_ksef_submit_task", invoice.pk, sweeper="invoicing_sweep"
+    )
 
 
 def _email_waits_for_ksef(invoice: Invoice) -> bool:
@@ -360,21 +349,11 @@ def invoice_ksef_check(*, invoice_id: int) -> str:
 
 
 def _queue_email(invoice_id: int) -> None:
-    from .tasks import invoice_email_task
-
-    def publish() -> None:
-        try:
-            invoice_email_task.delay(invoice_id)
-        except Exception:  # broker down: invoicing_sweep queues it later
-            logger.warning("invoicing: could not queue the e-mail of invoice %s", invoice_id)
-
-    transaction.on_commit(publish)
+    queue_after_commit("invoicing.tasks.invoice_email_task", invoice_id, sweeper="invoicing_sweep")
 
 
 def invoicing_sweep() -> int:
     """Queue again the e-mails and KSeF steps that were never done; return how many."""
-    from .tasks import invoice_email_task, invoice_ksef_check_task, invoice_ksef_submit_task
-
     cutoff = timezone.now() - STALE_CLAIM
     Invoice.objects.filter(ksef_state=KsefState.NOT_SENT, ksef_claimed_at__lt=cutoff).update(
         ksef_claimed_at=None
@@ -385,18 +364,18 @@ def invoicing_sweep() -> int:
     if ksef.get_client() is not None:
         unsent = unsent.exclude(ksef_state=KsefState.REJECTED)
     for invoice_id in unsent[:200].values_list("pk", flat=True):
-        invoice_email_task.delay(invoice_id)
+        queue("invoicing.tasks.invoice_email_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     if ksef.get_client() is None:
         return queued
     for invoice_id in Invoice.objects.filter(
         old, ksef_state=KsefState.NOT_SENT, ksef_claimed_at__isnull=True
     )[:200].values_list("pk", flat=True):
-        invoice_ksef_submit_task.delay(invoice_id)
+        queue("invoicing.tasks.invoice_ksef_submit_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     for invoice_id in Invoice.objects.filter(ksef_state=KsefState.SENT)[:200].values_list(
         "pk", flat=True
     ):
-        invoice_ksef_check_task.delay(invoice_id)
+        queue("invoicing.tasks.invoice_ksef_check_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     return queued

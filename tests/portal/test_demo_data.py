@@ -44,6 +44,7 @@ def test_it_refuses_to_run_under_production_settings():
         "ALLOWED_HOSTS": "portal.example.com",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "PAYMENT_PROVIDER": "stripe",
+        "STRIPE_WEBHOOK_SECRET": "whsec_test_production_check",
         "SMS_GATEWAY": "http",
         "INVOICE_SELLER_NAME": "Portal S.A.",
         "INVOICE_SELLER_NIP": "5250001233",
