@@ -67,6 +67,8 @@ def _address(parent: etree._Element, tag: str, address: str) -> None:
     """A Polish address as FA(3) wants it: street line, then postcode and town."""
     element = _el(parent, tag)
     _el(element, "KodKraju", "PL")
+    # An address typed on several lines reads as one with commas.
+    address = ", ".join(part.strip() for part in address.splitlines() if part.strip())
     street, _, town = address.rpartition(",")
     if street.strip():
         _el(element, "AdresL1", street.strip())
