@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from stdnum import iban
 from stdnum.pl import nip as nip_number
 
 from accounts.queueing import queue, queue_after_commit
@@ -213,9 +214,10 @@ def _issue(
 def _seller() -> dict[str, str]:
     return {
         "seller_name": settings.INVOICE_SELLER_NAME,
-        "seller_nip": settings.INVOICE_SELLER_NIP,
+        # Written as the settings allow ("PL 61 1090 …", "525-000-12-33"), kept compact.
+        "seller_nip": nip_number.compact(settings.INVOICE_SELLER_NIP),
         "seller_address": settings.INVOICE_SELLER_ADDRESS,
-        "seller_iban": settings.INVOICE_SELLER_IBAN,
+        "seller_iban": iban.compact(settings.INVOICE_SELLER_IBAN),
         "seller_bank": settings.INVOICE_SELLER_BANK,
         "seller_email": settings.INVOICE_SELLER_EMAIL,
     }
