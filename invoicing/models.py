@@ -181,10 +181,9 @@ class InvoiceItem(models.Model):
         return self.unit_gross or Decimal("0.00")  # invoice_issue requires one of the two
 
     @property
-    def unit_price_format(self) -> str:
-        """`floatformat`'s argument: grosze always, finer digits only when the price has them."""
-        places = max(2, -int(self.unit_price.normalize().as_tuple().exponent))
-        return f"{places}g"
+    def unit_price_places(self) -> int:
+        """Decimals to print: grosze always, finer digits only when the price has them."""
+        return max(2, -int(self.unit_price.normalize().as_tuple().exponent))
 
 
 class InvoiceEvent(models.Model):
