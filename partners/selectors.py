@@ -1,0 +1,59 @@
+"""Reads of the partner area that pages share."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .access import PartnerContext
+from .models import PartnerProfile, Right
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def rights_held(partner: PartnerContext) -> list[Right]:
+    return list(Right.objects.filter(code__in=partner.rights))
+
+
+def navigation(partner: PartnerContext) -> list[NavItem]:
+    """One link per page the company may open (several rights may lead to one page)."""
+    items: dict[str, NavItem] = {}
+    for right in rights_held(partner):
+        if not right.url_name or right.url_name in items:
+            continue
+        try:
+            url = reverse(right.url_name)
+        except NoReverseMatch:
+            continue
+        items[right.url_name] = NavItem(label=right.name, url=url)
+    return list(items.values())
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Which of the seed's three grounds the company meets for a level that needs them."""
+
+    on_distributor_list: bool
+    recommendations: int
+    recommendations_needed: int
+    distributor_recommended: bool
+
+    @property
+    def ready(self) -> bool:
+        return (
+            self.on_distributor_list
+            or self.recommendations >= self.recommendations_needed
+            or self.distributor_recommended
+        )
+
+
+def application_readiness(profile: PartnerProfile) -> Readiness:
+    return Readiness(
+        on_distributor_list=profile.on_distributor_list,
+        recommendations=0,
+        recommendations_needed=3,
+        distributor_recommended=False,
+    )
