@@ -201,3 +201,384 @@ class LevelChange(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("A level change is history: it is never deleted.")
+
+
+# Files served through the app --------------------------------------------------
+
+
+class StoredFile(models.Model):
+    """A file kept in the database, never under a public URL; views check the right first."""
+
+    name = models.CharField(_("nazwa pliku"), max_length=200)
+    content_type = models.CharField(_("typ"), max_length=100)
+    size = models.PositiveIntegerField(_("rozmiar"))
+    data = models.BinaryField(_("zawartość"))
+    uploaded_at = models.DateTimeField(_("przesłano"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plik")
+        verbose_name_plural = _("pliki")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    """One of our programs (or a subscription to it), as partners register, report and buy it."""
+
+    class Kind(models.TextChoices):
+        PROGRAM = "program", _("program")
+        SUBSCRIPTION = "subscription", _("abonament")
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("nazwa"), max_length=120)
+    kind = models.CharField(_("rodzaj"), max_length=20, choices=Kind.choices, default=Kind.PROGRAM)
+    price_net = models.DecimalField(_("cena netto"), max_digits=10, decimal_places=2, default=0)
+    period_months = models.PositiveSmallIntegerField(
+        _("okres abonamentu (miesiące)"), null=True, blank=True
+    )
+    for_sale = models.BooleanField(_("w cenniku"), default=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programy")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(models.Model):
+    """A document of a library (technical materials, PI or API section…), gated by a right."""
+
+    right = models.ForeignKey(Right, verbose_name=_("uprawnienie"), on_delete=models.PROTECT)
+    title = models.CharField(_("tytuł"), max_length=200)
+    description = models.TextField(_("opis"), blank=True)
+    file = models.ForeignKey(StoredFile, verbose_name=_("plik"), on_delete=models.PROTECT)
+    published_at = models.DateTimeField(_("opublikowano"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenty")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["right", "-published_at"], name="document_library")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SectionPage(models.Model):
+    """A page of materials of a section (PI, API documentation), Markdown."""
+
+    right = models.ForeignKey(Right, verbose_name=_("uprawnienie"), on_delete=models.PROTECT)
+    slug = models.SlugField(_("adres"), max_length=80)
+    title = models.CharField(_("tytuł"), max_length=200)
+    body = models.TextField(_("treść (Markdown)"))
+    position = models.PositiveSmallIntegerField(_("kolejność"), default=0)
+
+    class Meta:
+        verbose_name = _("strona sekcji")
+        verbose_name_plural = _("strony sekcji")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["right", "slug"], name="section_page_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Upgrade(models.Model):
+    """An upgrade of a program: version, release notes and the file."""
+
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT)
+    version = models.CharField(_("wersja"), max_length=40)
+    release_notes = models.TextField(_("informacje o wersji (Markdown)"))
+    file = models.ForeignKey(StoredFile, verbose_name=_("plik"), on_delete=models.PROTECT)
+    released_on = models.DateField(_("data wydania"))
+
+    class Meta:
+        verbose_name = _("ulepszenie")
+        verbose_name_plural = _("ulepszenia")
+        ordering = ["-released_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "version"], name="upgrade_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.version}"
+
+
+class SupportLine(models.Model):
+    """A support phone number, shown only to companies holding its right."""
+
+    right = models.ForeignKey(Right, verbose_name=_("uprawnienie"), on_delete=models.PROTECT)
+    label = models.CharField(_("nazwa"), max_length=200)
+    phone = models.CharField(_("numer"), max_length=40)
+    hours = models.CharField(_("godziny"), max_length=100)
+
+    class Meta:
+        verbose_name = _("numer pomocy technicznej")
+        verbose_name_plural = _("numery pomocy technicznej")
+        ordering = ["right__position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# Forums ---------------------------------------------------------------------------
+
+
+class Forum(models.Model):
+    right = models.OneToOneField(Right, verbose_name=_("uprawnienie"), on_delete=models.PROTECT)
+    slug = models.SlugField(_("adres"), max_length=40, unique=True)
+    name = models.CharField(_("nazwa"), max_length=120)
+
+    class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("fora")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="topics")
+    title = models.CharField(_("tytuł"), max_length=200)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+    last_post_at = models.DateTimeField(_("ostatni wpis"))
+    post_count = models.PositiveIntegerField(_("wpisy"), default=0)
+
+    class Meta:
+        verbose_name = _("wątek")
+        verbose_name_plural = _("wątki")
+        ordering = ["-last_post_at", "-pk"]
+        indexes = [models.Index(fields=["forum", "-last_post_at"], name="topic_latest")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("treść (Markdown)"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("dodano"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wpis")
+        verbose_name_plural = _("wpisy")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["topic", "created_at"], name="post_in_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.pk}"
+
+
+class TopicRead(models.Model):
+    """When a user last read a topic: newer posts make it unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topic_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.topic_id}"
+
+
+# Bugs and suggestions ---------------------------------------------------------------
+
+
+class Bug(models.Model):
+    class Kind(models.TextChoices):
+        BUG = "bug", _("błąd")
+        SUGGESTION = "suggestion", _("sugestia")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("nowy")
+        CONFIRMED = "confirmed", _("potwierdzony")
+        PLANNED = "planned", _("zaplanowany")
+        FIXED = "fixed", _("poprawiony")
+        REJECTED = "rejected", _("odrzucony")
+
+    kind = models.CharField(_("rodzaj"), max_length=20, choices=Kind.choices, default=Kind.BUG)
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT)
+    version = models.CharField(_("wersja"), max_length=40)
+    title = models.CharField(_("tytuł"), max_length=200)
+    description = models.TextField(_("opis"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="new")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("zgłaszający"), on_delete=models.PROTECT
+    )
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    votes = models.PositiveIntegerField(_("głosy"), default=0)
+    created_at = models.DateTimeField(_("zgłoszono"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("błąd lub sugestia")
+        verbose_name_plural = _("Baza Błędów i Sugestii")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BugComment(models.Model):
+    bug = models.ForeignKey(Bug, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("komentarz"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bug_id}: {self.pk}"
+
+
+class BugVote(models.Model):
+    bug = models.ForeignKey(Bug, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bug", "user"], name="bug_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bug_id}: {self.user_id}"
+
+
+# Sales registration -------------------------------------------------------------------
+
+
+class SalesRegistration(models.Model):
+    """A partner's registered sale of a program to a customer (by the customer's NIP)."""
+
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    customer_nip = models.CharField(_("NIP klienta"), max_length=10)
+    customer_name = models.CharField(_("nazwa klienta"), max_length=200)
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT)
+    licences = models.PositiveIntegerField(_("liczba licencji"))
+    registered_at = models.DateTimeField(_("zarejestrowano"), auto_now_add=True)
+    holds_until = models.DateTimeField(_("zastrzeżona do"))
+
+    class Meta:
+        verbose_name = _("rejestracja sprzedaży")
+        verbose_name_plural = _("rejestracje sprzedaży")
+        ordering = ["-registered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_nip} / {self.program}"
+
+
+class SalesClaim(models.Model):
+    """Who holds a customer NIP and program now: one row per pair, the database decides races."""
+
+    customer_nip = models.CharField(max_length=10)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    registration = models.OneToOneField(
+        SalesRegistration, on_delete=models.PROTECT, related_name="claim"
+    )
+    holds_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer_nip", "program"], name="sales_claim_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_nip} / {self.program_id}"
+
+
+# Own solutions -------------------------------------------------------------------------
+
+
+class Solution(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("czeka na akceptację")
+        APPROVED = "approved", _("opublikowane")
+        REJECTED = "rejected", _("odrzucone")
+
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("tytuł"), max_length=200)
+    description = models.TextField(_("opis (Markdown)"))
+    state = models.CharField(_("stan"), max_length=20, choices=State.choices, default="pending")
+    review_note = models.TextField(_("uwagi obsługi"), blank=True)
+    created_at = models.DateTimeField(_("dodano"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("rozpatrzono"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rozwiązanie autorskie")
+        verbose_name_plural = _("rozwiązania autorskie")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SolutionFile(models.Model):
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="files")
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return str(self.file)
+
+
+# Support questions ---------------------------------------------------------------------
+
+
+class SupportCase(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("otwarte")
+        ANSWERED = "answered", _("z odpowiedzią")
+        CLOSED = "closed", _("zamknięte")
+
+    company = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("temat"), max_length=200)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    state = models.CharField(_("stan"), max_length=20, choices=State.choices, default="open")
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("zapytanie do pomocy technicznej")
+        verbose_name_plural = _("zapytania do pomocy technicznej")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"PT-{self.pk:06d}"
+
+
+class CaseMessage(models.Model):
+    case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField(_("treść"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wiadomość")
+        verbose_name_plural = _("wiadomości")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.pk}"

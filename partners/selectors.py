@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import User
+
 from .access import PartnerContext
-from .models import PartnerProfile, Right
+from .models import Forum, PartnerProfile, Post, Right, Topic, TopicRead
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,17 @@ def application_readiness(profile: PartnerProfile) -> Readiness:
         recommendations_needed=3,
         distributor_recommended=False,
     )
+
+
+def topics_for(*, forum: Forum, user: User, query: str = "") -> QuerySet[Topic]:
+    """A forum's topics, newest activity first, each marked unread for `user` or not."""
+    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=user).values("read_at")[:1]
+    topics = (
+        Topic.objects.filter(forum=forum)
+        .select_related("author", "company")
+        .annotate(read_at=Subquery(read_at))
+    )
+    if query:
+        matching = Post.objects.filter(topic=OuterRef("pk"), body__icontains=query)
+        topics = topics.filter(Q(title__icontains=query) | Exists(matching))
+    return topics

@@ -1,23 +1,61 @@
 """The partner's pages. Every page states the right it needs; rows are found through the company."""
 
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login as auth_login
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import security_event
 from accounts.forms import PortalLoginForm
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
 
-from . import selectors
-from .access import partner_required
-from .models import Level, PartnerProfile, Right
+from . import files, selectors, services
+from .access import View, forbidden, partner_required, right_required
+from .forms import (
+    BugFilterForm,
+    BugForm,
+    CaseForm,
+    CaseReplyForm,
+    CommentForm,
+    PostForm,
+    RegistrationForm,
+    SearchForm,
+    SolutionForm,
+    TopicForm,
+)
+from .markdown import render_markdown
+from .models import (
+    Bug,
+    BugVote,
+    Document,
+    Forum,
+    Level,
+    PartnerProfile,
+    Post,
+    Program,
+    Right,
+    SalesRegistration,
+    SectionPage,
+    Solution,
+    StoredFile,
+    SupportCase,
+    SupportLine,
+    Topic,
+    Upgrade,
+)
 from .rights import explain, next_level_of, profile_of
 
 
@@ -86,3 +124,372 @@ def view_as(request: HttpRequest, pk: int) -> HttpResponse:
         "viewed": level or profile.effective_level(today),
     }
     return render(request, "partners/view_as.html", context)
+
+
+# Documents: libraries and sections ------------------------------------------------------
+
+PER_PAGE = 20
+
+
+def _file_response(stored: StoredFile) -> HttpResponse:
+    response = HttpResponse(bytes(stored.data), content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, stored.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _library(code: str, template: str = "partners/library.html") -> View:
+    @right_required(code)
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        right = Right.objects.get(code=code)
+        form = SearchForm(request.GET or None)
+        documents = Document.objects.filter(right=right).select_related("file").defer("file__data")
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        if query:
+            documents = documents.filter(
+                Q(title__icontains=query) | Q(description__icontains=query)
+            )
+        page = Paginator(documents, PER_PAGE).get_page(request.GET.get("strona"))
+        pages = SectionPage.objects.filter(right=right).only("slug", "title", "right_id")
+        context = {"right": right, "page": page, "form": form, "pages": pages, "q": query}
+        return render(request, template, context)
+
+    view.__name__ = f"library_{code}"
+    return view
+
+
+technical_materials = _library("technical_materials")
+service_materials = _library("service_materials")
+technician_materials = _library("technician_materials")
+pi_section = _library("pi_section", "partners/section.html")
+api_section = _library("api_section", "partners/section.html")
+
+
+@partner_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every download checks the right of the document's library, now."""
+    document = get_object_or_404(Document.objects.select_related("right", "file"), pk=pk)
+    partner = request.partner  # type: ignore[attr-defined]
+    if not partner.has(document.right.code):
+        return forbidden(request, partner, document.right.code)
+    return _file_response(document.file)
+
+
+@partner_required
+@require_GET
+def section_page(request: HttpRequest, pk: int) -> HttpResponse:
+    page = get_object_or_404(SectionPage.objects.select_related("right"), pk=pk)
+    partner = request.partner  # type: ignore[attr-defined]
+    if not partner.has(page.right.code):
+        return forbidden(request, partner, page.right.code)
+    siblings = SectionPage.objects.filter(right=page.right).only("title", "right_id")
+    context = {"section": page, "body": render_markdown(page.body), "siblings": siblings}
+    return render(request, "partners/section_page.html", context)
+
+
+@right_required("upgrades")
+@require_GET
+def upgrades(request: HttpRequest) -> HttpResponse:
+    rows = Upgrade.objects.select_related("program", "file").defer("file__data")
+    program = request.GET.get("program", "")
+    if program.isdigit():
+        rows = rows.filter(program_id=int(program))
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("strona"))
+    for upgrade in page:
+        upgrade.notes_html = render_markdown(upgrade.release_notes)
+    context = {"page": page, "programs": Program.objects.all(), "program": program}
+    return render(request, "partners/upgrades.html", context)
+
+
+@right_required("upgrades")
+@require_GET
+def upgrade_download(request: HttpRequest, pk: int) -> HttpResponse:
+    upgrade = get_object_or_404(Upgrade.objects.select_related("file"), pk=pk)
+    return _file_response(upgrade.file)
+
+
+SUPPORT_LINE_RIGHTS = ("partner_support_line", "mobile_support_line", "technician_support_line")
+
+
+@partner_required
+@require_GET
+def support_lines(request: HttpRequest) -> HttpResponse:
+    """Only the numbers the company holds a right to; none at all is the 403 page."""
+    partner = request.partner  # type: ignore[attr-defined]
+    held = [code for code in SUPPORT_LINE_RIGHTS if partner.has(code)]
+    if not held:
+        return forbidden(request, partner, SUPPORT_LINE_RIGHTS[0])
+    lines = SupportLine.objects.filter(right__code__in=held).select_related("right")
+    return render(request, "partners/support_lines.html", {"lines": lines})
+
+
+# Forums ------------------------------------------------------------------------------
+
+
+def _forum_for(request: HttpRequest, forum: Forum) -> HttpResponse | None:
+    partner = request.partner  # type: ignore[attr-defined]
+    if not partner.has(forum.right.code):
+        return forbidden(request, partner, forum.right.code)
+    return None
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def forum_index(request: HttpRequest, slug: str) -> HttpResponse:
+    forum = get_object_or_404(Forum.objects.select_related("right"), slug=slug)
+    if (refused := _forum_for(request, forum)) is not None:
+        return refused
+    partner = request.partner  # type: ignore[attr-defined]
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        topic = services.topic_create(
+            forum=forum, author=request.user, company=partner.company, **form.cleaned_data
+        )
+        return redirect("partners:topic", pk=topic.pk)
+    search = SearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    topics = selectors.topics_for(forum=forum, user=request.user, query=query)
+    page = Paginator(topics, PER_PAGE).get_page(request.GET.get("strona"))
+    context = {"forum": forum, "page": page, "form": form, "search": search, "q": query}
+    return render(request, "partners/forum.html", context)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic.objects.select_related("forum__right"), pk=pk)
+    if (refused := _forum_for(request, topic.forum)) is not None:
+        return refused
+    partner = request.partner  # type: ignore[attr-defined]
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reply_to = None
+        if form.cleaned_data["reply_to"]:
+            reply_to = get_object_or_404(Post, pk=form.cleaned_data["reply_to"], topic=topic)
+        post = services.post_create(
+            topic=topic,
+            author=request.user,
+            company=partner.company,
+            body=form.cleaned_data["body"],
+            reply_to=reply_to,
+        )
+        last = -(-(topic.post_count + 1) // PER_PAGE)
+        return redirect(f"{reverse('partners:topic', args=[topic.pk])}?strona={last}#p{post.pk}")
+    posts = Post.objects.filter(topic=topic).select_related("author", "company", "reply_to")
+    paginator = Paginator(posts, PER_PAGE)
+    paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
+    page = paginator.get_page(request.GET.get("strona"))
+    services.topic_mark_read(topic=topic, user=request.user)
+    return render(request, "partners/topic.html", {"topic": topic, "page": page, "form": form})
+
+
+# Bugs and suggestions -------------------------------------------------------------------
+
+
+@right_required("bug_database")
+@require_http_methods(["GET", "POST"])
+def bug_list(request: HttpRequest) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    form = BugForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        bug = services.bug_report(
+            reporter=request.user, company=partner.company, **form.cleaned_data
+        )
+        messages.success(request, _("Zgłoszenie zostało zapisane."))
+        return redirect("partners:bug", pk=bug.pk)
+    filters = BugFilterForm(request.GET or None)
+    bugs = Bug.objects.select_related("program")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            bugs = bugs.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
+        if data["program"]:
+            bugs = bugs.filter(program=data["program"])
+        if data["status"]:
+            bugs = bugs.filter(status=data["status"])
+    page = Paginator(bugs, PER_PAGE).get_page(request.GET.get("strona"))
+    return render(request, "partners/bugs.html", {"page": page, "form": form, "filters": filters})
+
+
+@right_required("bug_database")
+@require_http_methods(["GET", "POST"])
+def bug_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bug = get_object_or_404(Bug.objects.select_related("program"), pk=pk)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.bug_comment(bug=bug, author=request.user, body=form.cleaned_data["body"])
+        return redirect("partners:bug", pk=bug.pk)
+    comments = bug.comments.select_related("author")
+    voted = BugVote.objects.filter(bug=bug, user=request.user).exists()
+    context = {"bug": bug, "comments": comments, "form": form, "voted": voted}
+    return render(request, "partners/bug.html", context)
+
+
+@right_required("bug_database")
+@require_POST
+def bug_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    bug = get_object_or_404(Bug, pk=pk)
+    if services.bug_vote(bug=bug, user=request.user):
+        messages.success(request, _("Dziękujemy za głos."))
+    else:
+        messages.info(request, _("Już głosowałeś na to zgłoszenie."))
+    return redirect("partners:bug", pk=bug.pk)
+
+
+# Sales registration -------------------------------------------------------------------------
+
+
+def _registrations_of(request: HttpRequest) -> QuerySet[SalesRegistration]:
+    partner = request.partner  # type: ignore[attr-defined]
+    return SalesRegistration.objects.filter(company=partner.company).select_related("program")
+
+
+@right_required("sales_registration")
+@require_http_methods(["GET", "POST"])
+def registrations(request: HttpRequest) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sales_register(company=partner.company, user=request.user, **form.cleaned_data)
+        except services.PartnerError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Sprzedaż została zarejestrowana."))
+            return redirect("partners:registrations")
+    page = Paginator(_registrations_of(request), PER_PAGE).get_page(request.GET.get("strona"))
+    context = {"page": page, "form": form, "hold_days": settings.PARTNER_SALES_HOLD_DAYS}
+    return render(request, "partners/registrations.html", context)
+
+
+def csv_cell(value: object) -> str:
+    """Neutralise a cell a spreadsheet would read as a formula."""
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+@right_required("sales_registration")
+@require_GET
+def registrations_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "rejestracje.csv")
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("NIP klienta"), _("Klient"), _("Program"), _("Licencje"), _("Data"), _("Zastrzeżona do")]
+    )
+    for row in _registrations_of(request).iterator(chunk_size=500):
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                row.customer_nip,
+                row.customer_name,
+                row.program.name,
+                row.licences,
+                timezone.localtime(row.registered_at).strftime("%d.%m.%Y %H:%M"),
+                timezone.localtime(row.holds_until).strftime("%d.%m.%Y"),
+            )
+        )
+    return response
+
+
+# Own solutions ---------------------------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def solutions(request: HttpRequest) -> HttpResponse:
+    """Published solutions for every partner; the company's own in any state."""
+    partner = request.partner  # type: ignore[attr-defined]
+    published = Solution.objects.filter(state=Solution.State.APPROVED).select_related("company")
+    own = Solution.objects.filter(company=partner.company)
+    context = {
+        "published": Paginator(published, PER_PAGE).get_page(request.GET.get("strona")),
+        "own": own,
+        "can_submit": partner.has("own_solutions"),
+    }
+    return render(request, "partners/solutions.html", context)
+
+
+@right_required("own_solutions")
+@require_http_methods(["GET", "POST"])
+def solution_create(request: HttpRequest) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    form = SolutionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        stored = [files.store(upload, mime) for upload, mime in form.cleaned_data["files"]]
+        solution = services.solution_submit(
+            company=partner.company,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            files=stored,
+        )
+        messages.success(request, _("Rozwiązanie czeka na akceptację obsługi."))
+        return redirect("partners:solution", pk=solution.pk)
+    return render(request, "partners/solution_form.html", {"form": form})
+
+
+def _get_solution_for_partner(request: HttpRequest, pk: int) -> Solution:
+    """A published solution, or one of the company's own: anything else is 404."""
+    partner = request.partner  # type: ignore[attr-defined]
+    visible = Q(state=Solution.State.APPROVED) | Q(company=partner.company)
+    return get_object_or_404(Solution.objects.filter(visible).select_related("company"), pk=pk)
+
+
+@partner_required
+@require_GET
+def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    solution = _get_solution_for_partner(request, pk)
+    files_ = solution.files.select_related("file").defer("file__data")
+    context = {"solution": solution, "body": render_markdown(solution.description), "files": files_}
+    return render(request, "partners/solution.html", context)
+
+
+@partner_required
+@require_GET
+def solution_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    solution = _get_solution_for_partner(request, pk)
+    attached = get_object_or_404(solution.files.select_related("file"), pk=file_pk)
+    return _file_response(attached.file)
+
+
+# Support questions -------------------------------------------------------------------------
+
+
+def _get_case_for_partner(request: HttpRequest, pk: int) -> SupportCase:
+    partner = request.partner  # type: ignore[attr-defined]
+    return get_object_or_404(SupportCase, pk=pk, company=partner.company)
+
+
+@right_required("support_questions")
+@require_http_methods(["GET", "POST"])
+def cases(request: HttpRequest) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_open(company=partner.company, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Zapytanie %(n)s zostało wysłane.") % {"n": case.number})
+        return redirect("partners:case", pk=case.pk)
+    rows = SupportCase.objects.filter(company=partner.company).select_related("program")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("strona"))
+    return render(request, "partners/cases.html", {"page": page, "form": form})
+
+
+@right_required("support_questions")
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case_for_partner(request, pk)
+    form = CaseReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_message_add(
+            case=case, author=request.user, body=form.cleaned_data["body"], from_staff=False
+        )
+        return redirect("partners:case", pk=case.pk)
+    thread = case.messages.select_related("author")
+    return render(request, "partners/case.html", {"case": case, "thread": thread, "form": form})

@@ -407,3 +407,9 @@ LOGGING = {
 }
 
 ADMINS = [("Portal", addr) for addr in env_list("ADMIN_EMAILS", "")]
+
+# Partners -------------------------------------------------------------------------
+
+# How long the first registration of a customer NIP and program holds it against others.
+PARTNER_SALES_HOLD_DAYS = env_int("PARTNER_SALES_HOLD_DAYS", 90)
+PARTNER_SUPPORT_EMAIL = os.environ.get("PARTNER_SUPPORT_EMAIL", "pomoc-partnerzy@example.com")

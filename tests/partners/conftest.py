@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
-from partners.models import Level, PartnerProfile
+from partners.models import Document, Level, PartnerProfile, Program, Right, StoredFile
 from tests.conftest import make_user, session_verified_by
 
 NIPS = ["5260250274", "7740001454", "5252248481", "1132853869", "9512370578", "6760004231"]
@@ -105,3 +105,32 @@ def set_level(company: Organisation, number: int) -> None:
     PartnerProfile.objects.filter(organisation=company).update(
         level=Level.objects.get(number=number)
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def make_document(code: str, title: str = "Instrukcja", data: bytes = PDF_BYTES) -> Document:
+    stored = StoredFile.objects.create(
+        name=f"{title}.pdf", content_type="application/pdf", size=len(data), data=data
+    )
+    return Document.objects.create(right=Right.objects.get(code=code), title=title, file=stored)
+
+
+@pytest.fixture
+def program(db) -> Program:  # type: ignore[no-untyped-def]
+    return Program.objects.create(code="rachmistrz", name="Rachmistrz", price_net="500.00")
+
+
+def level_client(username: str, level: int, **company: object) -> tuple[Client, User]:
+    """A verified session of a new user of a new company at `level`."""
+    firm = make_company(f"Firma {username}", level=level, **company)  # type: ignore[arg-type]
+    user = add_member(make_user(username, Role.PARTNER), firm)
+    return login_client(user), user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """These tests create many users; the hasher's strength is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

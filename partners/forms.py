@@ -1,0 +1,105 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.pl import nip as stdnum_nip
+
+from .files import ATTACHMENT_TYPES, validate_upload
+from .models import Bug, Program
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Szukaj"), max_length=100, required=False)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Tytuł"), max_length=200)
+    body = forms.CharField(label=_("Treść (Markdown)"), widget=forms.Textarea, max_length=20000)
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label=_("Odpowiedź (Markdown)"), widget=forms.Textarea, max_length=20000)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class BugForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rodzaj"), choices=Bug.Kind.choices)
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all())
+    version = forms.CharField(label=_("Wersja"), max_length=40)
+    title = forms.CharField(label=_("Tytuł"), max_length=200)
+    description = forms.CharField(label=_("Opis"), widget=forms.Textarea, max_length=20000)
+
+
+class BugFilterForm(forms.Form):
+    q = forms.CharField(label=_("Szukaj"), max_length=100, required=False)
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.all(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("wszystkie")), *Bug.Status.choices], required=False
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Komentarz"), widget=forms.Textarea, max_length=5000)
+
+
+def clean_nip(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not stdnum_nip.is_valid(digits):
+        raise ValidationError(_("Nieprawidłowy NIP: sprawdź 10 cyfr."))
+    return digits
+
+
+class RegistrationForm(forms.Form):
+    customer_nip = forms.CharField(label=_("NIP klienta"), max_length=13)
+    customer_name = forms.CharField(label=_("Nazwa klienta"), max_length=200)
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.filter(kind=Program.Kind.PROGRAM)
+    )
+    licences = forms.IntegerField(label=_("Liczba licencji"), min_value=1, max_value=10000)
+
+    def clean_customer_nip(self) -> str:
+        return clean_nip(self.cleaned_data["customer_nip"])
+
+
+class SolutionForm(forms.Form):
+    title = forms.CharField(label=_("Tytuł"), max_length=200)
+    description = forms.CharField(label=_("Opis (Markdown)"), widget=forms.Textarea)
+    files = MultipleFileField(
+        label=_("Pliki (PDF, PNG, JPEG lub ZIP, do 5 MB każdy)"), required=False
+    )
+
+    def clean_files(self) -> list[tuple[Any, str]]:
+        return [
+            (f, validate_upload(f, allowed=ATTACHMENT_TYPES)) for f in self.cleaned_data["files"]
+        ]
+
+
+class CaseForm(forms.Form):
+    subject = forms.CharField(label=_("Temat"), max_length=200)
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.all(), required=False
+    )
+    body = forms.CharField(label=_("Pytanie"), widget=forms.Textarea, max_length=20000)
+
+
+class CaseReplyForm(forms.Form):
+    body = forms.CharField(label=_("Wiadomość"), widget=forms.Textarea, max_length=20000)
