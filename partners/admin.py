@@ -14,10 +14,12 @@ from .models import (
     Document,
     Forum,
     Level,
+    LevelApplication,
     LevelChange,
     LevelGrant,
     PartnerProfile,
     Program,
+    Recommendation,
     Right,
     SectionPage,
     Solution,
@@ -192,8 +194,101 @@ class LevelChangeInline(admin.TabularInline):
         return False
 
 
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+    can_delete = False
+    fields = ("registration_number", "customer_name", "document")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("rekomendacja"))
+    def document(self, obj: Recommendation) -> str:
+        url = reverse("partners:staff-file", args=[obj.file_id])
+        return format_html('<a href="{}">{}</a>', url, obj.file.name)
+
+
+class DecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decyzja"),
+        choices=[("", "—"), ("approve", _("przyjmij")), ("refuse", _("odrzuć"))],
+        required=False,
+    )
+
+    class Meta:
+        model = LevelApplication
+        fields = ("reason",)
+
+
+@admin.register(LevelApplication)
+class LevelApplicationAdmin(admin.ModelAdmin):
+    form = DecisionForm
+    list_display = ("company", "level", "ground", "state", "created_at", "distributor_confirmed_at")
+    list_filter = ("state", "ground", "level")
+    readonly_fields = (
+        "company",
+        "level",
+        "ground",
+        "note",
+        "state",
+        "created_by",
+        "created_at",
+        "distributor",
+        "distributor_confirmed_at",
+        "decided_by",
+        "decided_at",
+    )
+    inlines = [RecommendationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: LevelApplication, form: Any, change: bool
+    ) -> None:
+        decision = form.cleaned_data.get("decision")
+        if not decision:
+            return
+        try:
+            services.application_decide(
+                application=obj,
+                approve=decision == "approve",
+                reason=form.cleaned_data.get("reason", ""),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.PartnerError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+
+class ProfileForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Powód zmiany poziomu (firma go otrzyma)"), widget=forms.Textarea, required=False
+    )
+
+    class Meta:
+        model = PartnerProfile
+        fields = (
+            "organisation",
+            "level",
+            "ground",
+            "subscription_sales",
+            "on_distributor_list",
+            "technician_until",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        level_changed = self.instance.pk and "level" in self.changed_data
+        if level_changed and not (data.get("change_reason") or "").strip():
+            self.add_error("change_reason", _("Podaj powód zmiany poziomu."))
+        return data
+
+
 @admin.register(PartnerProfile)
 class PartnerProfileAdmin(admin.ModelAdmin):
+    form = ProfileForm
     list_display = ("organisation", "level", "subscription_sales", "on_distributor_list")
     list_filter = ("level", "subscription_sales", "on_distributor_list")
     search_fields = ("organisation__name", "organisation__nip")
@@ -209,3 +304,21 @@ class PartnerProfileAdmin(admin.ModelAdmin):
             reverse("partners:view-as", args=[obj.pk]),
             _("Pokaż jako poziom…"),
         )
+
+    def save_model(
+        self, request: HttpRequest, obj: PartnerProfile, form: Any, change: bool
+    ) -> None:
+        """A level change goes through the service: recorded (who, when, why, from, to), told."""
+        new_level = obj.level
+        if change and "level" in form.changed_data:
+            obj.level_id = PartnerProfile.objects.values_list("level_id", flat=True).get(pk=obj.pk)
+            super().save_model(request, obj, form, change)
+            services.partner_level_change(
+                profile=obj,
+                level=new_level,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["change_reason"],
+            )
+            obj.level = new_level
+        else:
+            super().save_model(request, obj, form, change)

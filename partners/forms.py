@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip as stdnum_nip
 
 from .files import ATTACHMENT_TYPES, validate_upload
-from .models import Bug, Program
+from .models import Bug, Level, LevelApplication, Program
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -103,3 +103,55 @@ class CaseForm(forms.Form):
 
 class CaseReplyForm(forms.Form):
     body = forms.CharField(label=_("Wiadomość"), widget=forms.Textarea, max_length=20000)
+
+
+class ApplicationForm(forms.Form):
+    level = forms.ModelChoiceField(label=_("Wnioskowany poziom"), queryset=Level.objects.none())
+    ground = forms.ChoiceField(
+        label=_("Podstawa"), choices=LevelApplication.Ground.choices, widget=forms.RadioSelect
+    )
+    distributor_nip = forms.CharField(
+        label=_("NIP dystrybutora (gdy rekomenduje dystrybutor)"), max_length=13, required=False
+    )
+    note = forms.CharField(label=_("Uwagi"), widget=forms.Textarea, required=False, max_length=5000)
+
+    def __init__(self, *args: Any, current: Level, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = Level.objects.exclude(pk=current.pk)
+
+    def clean_distributor_nip(self) -> str:
+        value = self.cleaned_data["distributor_nip"]
+        return clean_nip(value) if value.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        ground = data.get("ground")
+        if ground == LevelApplication.Ground.DISTRIBUTOR_RECOMMENDATION:
+            if not data.get("distributor_nip") and "distributor_nip" not in self.errors:
+                self.add_error("distributor_nip", _("Podaj NIP rekomendującego dystrybutora."))
+        return data
+
+
+class RecommendationForm(forms.Form):
+    registration_number = forms.CharField(
+        label=_("Numer rejestracyjny użytkownika"), max_length=40, required=False
+    )
+    customer_name = forms.CharField(label=_("Nazwa użytkownika"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Pisemna rekomendacja (PDF, PNG lub JPEG, do 5 MB)"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        filled = [data.get("registration_number"), data.get("customer_name"), data.get("file")]
+        if any(filled) and not all(filled):
+            raise ValidationError(_("Podaj numer, nazwę użytkownika i plik rekomendacji."))
+        if data.get("file"):
+            try:
+                data["content_type"] = validate_upload(data["file"])
+            except ValidationError as error:
+                self.add_error("file", error)
+        return data
+
+
+RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=3, max_num=10)

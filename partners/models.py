@@ -582,3 +582,101 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.pk}"
+
+
+# Applications for a level ----------------------------------------------------------------
+
+
+class LevelApplication(models.Model):
+    """A company's online application for a level, on one of the seed's grounds."""
+
+    class Ground(models.TextChoices):
+        NONE = "none", _("bez warunków (poziom 0)")
+        DISTRIBUTOR_LIST = "distributor_list", _("firma jest na liście dystrybutorów")
+        SERVICED_USERS = (
+            "serviced_users",
+            _("firma serwisuje co najmniej 3 zarejestrowanych użytkowników (rekomendacje)"),
+        )
+        DISTRIBUTOR_RECOMMENDATION = (
+            "distributor_recommendation",
+            _("firmę rekomenduje dystrybutor, u którego zaopatruje się w oprogramowanie"),
+        )
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("czeka na decyzję")
+        APPROVED = "approved", _("przyjęty")
+        REFUSED = "refused", _("odrzucony")
+
+    company = models.ForeignKey(
+        Organisation, verbose_name=_("firma"), on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.ForeignKey(Level, verbose_name=_("wnioskowany poziom"), on_delete=models.PROTECT)
+    ground = models.CharField(_("podstawa"), max_length=40, choices=Ground.choices)
+    note = models.TextField(_("uwagi firmy"), blank=True)
+    state = models.CharField(_("stan"), max_length=20, choices=State.choices, default="pending")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("złożono"), auto_now_add=True)
+    distributor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("rekomendujący dystrybutor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    distributor_confirmed_at = models.DateTimeField(
+        _("dystrybutor potwierdził"), null=True, blank=True
+    )
+    distributor_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("zdecydował"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decyzja"), null=True, blank=True)
+    reason = models.TextField(_("uzasadnienie decyzji"), blank=True)
+
+    class Meta:
+        verbose_name = _("wniosek o poziom")
+        verbose_name_plural = _("wnioski o poziom")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(state="pending"),
+                name="one_pending_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.level_id}"
+
+
+class Recommendation(models.Model):
+    """A serviced user's written recommendation, tied to that user's registration number."""
+
+    application = models.ForeignKey(
+        LevelApplication, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    registration_number = models.CharField(_("numer rejestracyjny użytkownika"), max_length=40)
+    customer_name = models.CharField(_("użytkownik"), max_length=200)
+    file = models.ForeignKey(StoredFile, verbose_name=_("rekomendacja"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("rekomendacja użytkownika")
+        verbose_name_plural = _("rekomendacje użytkowników")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "registration_number"], name="recommendation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number

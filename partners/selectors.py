@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 
 from .access import PartnerContext
-from .models import Forum, PartnerProfile, Post, Right, Topic, TopicRead
+from .models import Forum, LevelApplication, PartnerProfile, Post, Right, Topic, TopicRead
+
+RECOMMENDATIONS_NEEDED = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Readiness:
     recommendations: int
     recommendations_needed: int
     distributor_recommended: bool
+    pending: LevelApplication | None = None
 
     @property
     def ready(self) -> bool:
@@ -54,11 +57,20 @@ class Readiness:
 
 
 def application_readiness(profile: PartnerProfile) -> Readiness:
+    """From the flags and the company's pending application (its uploads, its confirmation)."""
+    pending = (
+        LevelApplication.objects.filter(
+            company_id=profile.organisation_id, state=LevelApplication.State.PENDING
+        )
+        .annotate(uploaded=Count("recommendations"))
+        .first()
+    )
     return Readiness(
         on_distributor_list=profile.on_distributor_list,
-        recommendations=0,
-        recommendations_needed=3,
-        distributor_recommended=False,
+        recommendations=pending.uploaded if pending else 0,  # type: ignore[attr-defined]
+        recommendations_needed=RECOMMENDATIONS_NEEDED,
+        distributor_recommended=bool(pending and pending.distributor_confirmed_at),
+        pending=pending,
     )
 
 

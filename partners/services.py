@@ -1,6 +1,7 @@
 """Use cases of the partner area: each writes its rows and queues what it sends."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,8 +20,13 @@ from .models import (
     BugVote,
     CaseMessage,
     Forum,
+    Level,
+    LevelApplication,
+    LevelChange,
+    PartnerProfile,
     Post,
     Program,
+    Recommendation,
     SalesClaim,
     SalesRegistration,
     Solution,
@@ -30,6 +36,7 @@ from .models import (
     Topic,
     TopicRead,
 )
+from .selectors import RECOMMENDATIONS_NEEDED
 
 
 class PartnerError(Exception):
@@ -330,3 +337,274 @@ def case_message_add(
             topic=f"partners-case:{case.pk}",
         )
     return message
+
+
+# Levels: applications, decisions, changes ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationUpload:
+    registration_number: str
+    customer_name: str
+    file: StoredFile
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    company: Organisation,
+    user: User,
+    level: Level,
+    ground: str,
+    note: str = "",
+    recommendations: list[RecommendationUpload] = (),  # type: ignore[assignment]
+    distributor: Organisation | None = None,
+) -> LevelApplication:
+    """File an application; the ground is checked now and again when staff decide."""
+    profile = PartnerProfile.objects.select_for_update().get(organisation=company)
+    Ground = LevelApplication.Ground
+    if level.pk == profile.level_id:
+        raise PartnerError(_("Firma ma już ten poziom."))
+    if level.requires_grounds and ground == Ground.NONE:
+        raise PartnerError(_("Ten poziom wymaga spełnienia jednego z warunków dostępu."))
+    if ground == Ground.DISTRIBUTOR_LIST and not profile.on_distributor_list:
+        raise PartnerError(_("Firmy nie ma na liście dystrybutorów."))
+    if ground == Ground.SERVICED_USERS and len(recommendations) < RECOMMENDATIONS_NEEDED:
+        raise PartnerError(
+            _("Dołącz rekomendacje co najmniej %(n)d zarejestrowanych użytkowników.")
+            % {"n": RECOMMENDATIONS_NEEDED}
+        )
+    numbers = [r.registration_number.strip().upper() for r in recommendations]
+    if len(set(numbers)) != len(numbers):
+        raise PartnerError(
+            _("Każda rekomendacja musi dotyczyć innego zarejestrowanego użytkownika.")
+        )
+    if ground == Ground.DISTRIBUTOR_RECOMMENDATION:
+        if distributor is None or distributor.pk == company.pk:
+            raise PartnerError(_("Wskaż dystrybutora, który rekomenduje firmę."))
+    if LevelApplication.objects.filter(company=company, state="pending").exists():
+        raise PartnerError(_("Firma ma już wniosek czekający na decyzję."))
+    application = LevelApplication.objects.create(
+        company=company,
+        level=level,
+        ground=ground,
+        note=note,
+        created_by=user,
+        distributor=distributor if ground == Ground.DISTRIBUTOR_RECOMMENDATION else None,
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            application=application,
+            registration_number=r.registration_number,
+            customer_name=r.customer_name,
+            file=r.file,
+        )
+        for r in recommendations
+    )
+    if application.distributor is not None:
+        notify(
+            to=company_email(application.distributor),
+            subject=_("Prośba o potwierdzenie rekomendacji firmy %(c)s") % {"c": company.name},
+            paragraphs=[
+                _(
+                    "Firma %(c)s wskazała Państwa jako dystrybutora, który ją rekomenduje. "
+                    "Potwierdź rekomendację po zalogowaniu do strefy partnera."
+                )
+                % {"c": company.name}
+            ],
+            path=reverse("partners:recommendations"),
+            topic=f"partners-application:{application.pk}",
+        )
+    return application
+
+
+@transaction.atomic
+def recommendation_confirm(
+    *, application: LevelApplication, distributor: Organisation, user: User
+) -> LevelApplication:
+    """The named distributor confirms, from its own account, that it recommends the company."""
+    application = LevelApplication.objects.select_for_update().get(pk=application.pk)
+    if application.distributor_id != distributor.pk or application.state != "pending":
+        raise PartnerError(_("Tego wniosku nie można potwierdzić."))
+    application.distributor_confirmed_at = timezone.now()
+    application.distributor_confirmed_by = user
+    application.save(update_fields=["distributor_confirmed_at", "distributor_confirmed_by"])
+    return application
+
+
+def _ground_met(application: LevelApplication, profile: PartnerProfile) -> bool:
+    Ground = LevelApplication.Ground
+    if application.ground == Ground.NONE:
+        return not application.level.requires_grounds
+    if application.ground == Ground.DISTRIBUTOR_LIST:
+        return profile.on_distributor_list
+    if application.ground == Ground.SERVICED_USERS:
+        return application.recommendations.count() >= RECOMMENDATIONS_NEEDED
+    distributor_listed = PartnerProfile.objects.filter(
+        organisation_id=application.distributor_id, on_distributor_list=True
+    ).exists()
+    return application.distributor_confirmed_at is not None and distributor_listed
+
+
+GROUND_OF_APPLICATION = {
+    LevelApplication.Ground.NONE: PartnerProfile.Ground.NONE,
+    LevelApplication.Ground.DISTRIBUTOR_LIST: PartnerProfile.Ground.DISTRIBUTOR_LIST,
+    LevelApplication.Ground.SERVICED_USERS: PartnerProfile.Ground.SERVICED_USERS,
+    LevelApplication.Ground.DISTRIBUTOR_RECOMMENDATION: (
+        PartnerProfile.Ground.DISTRIBUTOR_RECOMMENDATION
+    ),
+}
+
+
+@transaction.atomic
+def application_decide(
+    *, application: LevelApplication, approve: bool, reason: str, by: User
+) -> LevelApplication:
+    """Staff accept (the level changes) or refuse (a reason is required); the company is told."""
+    application = (
+        LevelApplication.objects.select_for_update()
+        .select_related("company", "level")
+        .get(pk=application.pk)
+    )
+    if application.state != LevelApplication.State.PENDING:
+        raise PartnerError(_("O tym wniosku już zdecydowano."))
+    profile = PartnerProfile.objects.select_for_update().get(organisation=application.company)
+    if approve and not _ground_met(application, profile):
+        raise PartnerError(_("Podstawa wniosku nie jest spełniona: nie można go przyjąć."))
+    if not approve and not reason.strip():
+        raise PartnerError(_("Podaj powód odrzucenia: firma go otrzyma."))
+    application.state = (
+        LevelApplication.State.APPROVED if approve else LevelApplication.State.REFUSED
+    )
+    application.reason = reason
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    level_name = str(application.level)
+    if approve:
+        profile.ground = GROUND_OF_APPLICATION[application.ground]
+        profile.save(update_fields=["ground"])
+        partner_level_change(
+            profile=profile,
+            level=application.level,
+            by=by,
+            reason=reason or _("Przyjęty wniosek o poziom."),
+            notify_company=False,
+        )
+        paragraphs = [_("Wniosek o %(level)s został przyjęty.") % {"level": level_name}]
+        if reason:
+            paragraphs.append(reason)
+    else:
+        paragraphs = [
+            _("Wniosek o %(level)s został odrzucony.") % {"level": level_name},
+            _("Powód: %(reason)s") % {"reason": reason},
+        ]
+    notify(
+        to=company_email(application.company),
+        subject=_("Decyzja w sprawie wniosku o %(level)s") % {"level": level_name},
+        paragraphs=paragraphs,
+        path=reverse("partners:home"),
+        topic=f"partners-application:{application.pk}",
+    )
+    return application
+
+
+@transaction.atomic
+def partner_level_change(
+    *,
+    profile: PartnerProfile,
+    level: Level,
+    by: User | None,
+    reason: str,
+    notify_company: bool = True,
+) -> LevelChange | None:
+    """Set a company's level, record who, when, why, from and to, and tell the company."""
+    profile = (
+        PartnerProfile.objects.select_for_update().select_related("organisation").get(pk=profile.pk)
+    )
+    if profile.level_id == level.pk:
+        return None
+    if not reason.strip():
+        raise PartnerError(_("Podaj powód zmiany poziomu."))
+    change = LevelChange.objects.create(
+        profile=profile,
+        from_level_id=profile.level_id,
+        to_level=level,
+        changed_by=by,
+        reason=reason,
+    )
+    profile.level = level
+    profile.save(update_fields=["level"])
+    notify(
+        to=company_email(profile.organisation),
+        subject=_("Zmiana poziomu partnerskiego: %(level)s") % {"level": level},
+        paragraphs=[
+            _("Poziom partnerski firmy %(c)s zmienił się z %(old)s na %(new)s.")
+            % {"c": profile.organisation.name, "old": change.from_level, "new": level},
+            _("Powód: %(reason)s") % {"reason": reason},
+        ]
+        if notify_company
+        else [_("Firma ma teraz %(new)s.") % {"new": level}],
+        path=reverse("partners:home"),
+        topic=f"partners-level:{profile.pk}",
+    )
+    return change
+
+
+TECHNICIAN_NOTICE_DAYS = (30, 7)
+
+
+def technician_expiry_remind(*, today: date) -> int:
+    """Tell technicians' companies 30 and 7 days before their status expires; once each."""
+    sent = 0
+    latest = today + timedelta(days=max(TECHNICIAN_NOTICE_DAYS))
+    candidates = PartnerProfile.objects.filter(
+        level__on_expiry__isnull=False,
+        technician_until__gte=today,
+        technician_until__lte=latest,
+    ).values_list("pk", flat=True)
+    for pk in candidates:
+        sent += _technician_remind_one(pk=pk, today=today)
+    return sent
+
+
+@transaction.atomic
+def _technician_remind_one(*, pk: int, today: date) -> int:
+    profile = PartnerProfile.objects.select_for_update().select_related("organisation").get(pk=pk)
+    until = profile.technician_until
+    if until is None:
+        return 0
+    days_left = (until - today).days
+    due = [d for d in TECHNICIAN_NOTICE_DAYS if days_left <= d]
+    if not due:
+        return 0
+    key = f"{until.isoformat()}:{min(due)}"
+    if key in profile.technician_notices:
+        return 0
+    # Skipped notices (a date set 5 days ahead) are marked sent too: one e-mail, the nearest.
+    profile.technician_notices = [
+        *profile.technician_notices,
+        *(f"{until.isoformat()}:{d}" for d in due),
+    ]
+    profile.save(update_fields=["technician_notices"])
+    fallback = profile.level.on_expiry
+    notify(
+        to=company_email(profile.organisation),
+        subject=_("Uprawnienia serwisanta wygasają %(date)s")
+        % {"date": until.strftime("%d.%m.%Y")},
+        paragraphs=[
+            _(
+                "Uprawnienia serwisanta firmy %(c)s wygasają %(date)s (za %(n)d dni). Po tej "
+                "dacie firma będzie miała uprawnienia poziomu %(level)s."
+            )
+            % {
+                "c": profile.organisation.name,
+                "date": until.strftime("%d.%m.%Y"),
+                "n": days_left,
+                "level": fallback.number if fallback else "—",
+            }
+        ],
+        path=reverse("partners:home"),
+        topic=f"partners-technician:{profile.pk}",
+    )
+    return 1

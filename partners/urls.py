@@ -52,4 +52,12 @@ urlpatterns = [
     path("rozwiazania/<int:pk>/pliki/<int:file_pk>/", views.solution_file, name="solution-file"),
     path("zapytania/", views.cases, name="cases"),
     path("zapytania/<int:pk>/", views.case_detail, name="case"),
+    path("wniosek/", views.apply, name="apply"),
+    path("rekomendacje/", views.recommendations, name="recommendations"),
+    path(
+        "rekomendacje/<int:pk>/potwierdz/",
+        views.recommendation_confirm,
+        name="recommendation-confirm",
+    ),
+    path("obsluga/plik/<int:pk>/", views.staff_file, name="staff-file"),
 ]

@@ -1,14 +1,16 @@
 """The partner's pages. Every page states the right it needs; rows are found through the company."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login as auth_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,18 +21,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.audit import security_event
 from accounts.downloads import csv_download, file_download
 from accounts.forms import PortalLoginForm
+from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
 
 from . import files, selectors, services
 from .access import View, forbidden, partner_required, right_required
 from .forms import (
+    ApplicationForm,
     BugFilterForm,
     BugForm,
     CaseForm,
     CaseReplyForm,
     CommentForm,
     PostForm,
+    RecommendationFormSet,
     RegistrationForm,
     SearchForm,
     SolutionForm,
@@ -43,6 +48,7 @@ from .models import (
     Document,
     Forum,
     Level,
+    LevelApplication,
     PartnerProfile,
     Post,
     Program,
@@ -98,6 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "held": selectors.rights_held(partner),
         "next": next_level_of(profile, partner.today),
         "readiness": selectors.application_readiness(profile),
+        "apply_url": reverse("partners:apply"),
     }
     return render(request, "partners/home.html", context)
 
@@ -483,3 +490,105 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("partners:case", pk=case.pk)
     thread = case.messages.select_related("author")
     return render(request, "partners/case.html", {"case": case, "thread": thread, "form": form})
+
+
+# Applying for a level ------------------------------------------------------------------
+
+
+def _recommendation_uploads(formset: Any) -> list[services.RecommendationUpload]:
+    uploads = []
+    for data in formset.cleaned_data:
+        if data.get("file"):
+            uploads.append(
+                services.RecommendationUpload(
+                    registration_number=data["registration_number"],
+                    customer_name=data["customer_name"],
+                    file=files.store(data["file"], data["content_type"]),
+                )
+            )
+    return uploads
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    post = request.POST if request.method == "POST" else None
+    form = ApplicationForm(post, current=partner.profile.level)
+    formset = RecommendationFormSet(post, request.FILES or None, prefix="rek")
+    if post is not None and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        distributor = None
+        if data["distributor_nip"]:
+            distributor = Organisation.objects.filter(
+                kind=Organisation.Kind.PARTNER,
+                nip=data["distributor_nip"],
+                partner_profile__on_distributor_list=True,
+            ).first()
+        try:
+            if (
+                data["ground"] == LevelApplication.Ground.DISTRIBUTOR_RECOMMENDATION
+                and not distributor
+            ):
+                raise services.PartnerError(_("Nie znaleźliśmy dystrybutora o tym NIP na liście."))
+            with transaction.atomic():
+                services.application_submit(
+                    company=partner.company,
+                    user=request.user,
+                    level=data["level"],
+                    ground=data["ground"],
+                    note=data["note"],
+                    recommendations=_recommendation_uploads(formset),
+                    distributor=distributor,
+                )
+        except services.PartnerError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Wniosek został złożony. Poinformujemy Cię e-mailem."))
+            return redirect("partners:apply")
+    history = LevelApplication.objects.filter(company=partner.company).select_related("level")
+    context = {"form": form, "formset": formset, "history": history, "partner": partner}
+    return render(request, "partners/apply.html", context)
+
+
+def _distributor_of(request: HttpRequest) -> Organisation | None:
+    partner = request.partner  # type: ignore[attr-defined]
+    return partner.company if partner.profile.on_distributor_list else None
+
+
+@partner_required
+@require_GET
+def recommendations(request: HttpRequest) -> HttpResponse:
+    """A distributor sees the applications that name it, and confirms them."""
+    distributor = _distributor_of(request)
+    if distributor is None:
+        return render(request, "partners/not_distributor.html", status=403)
+    pending = LevelApplication.objects.filter(
+        distributor=distributor, state=LevelApplication.State.PENDING
+    ).select_related("company", "level")
+    return render(request, "partners/recommendations.html", {"pending": pending})
+
+
+@partner_required
+@require_POST
+def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    distributor = _distributor_of(request)
+    if distributor is None:
+        raise Http404
+    application = get_object_or_404(
+        LevelApplication, pk=pk, distributor=distributor, state=LevelApplication.State.PENDING
+    )
+    services.recommendation_confirm(
+        application=application,
+        distributor=distributor,
+        user=request.user,  # type: ignore[arg-type]
+    )
+    messages.success(request, _("Rekomendacja została potwierdzona."))
+    return redirect("partners:recommendations")
+
+
+@staff_member_required
+@require_GET
+def staff_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff open an uploaded file (a recommendation) from the admin."""
+    return _file_response(get_object_or_404(StoredFile, pk=pk))

@@ -444,3 +444,7 @@ ADMINS = [("Portal", addr) for addr in env_list("ADMIN_EMAILS", "")]
 # How long the first registration of a customer NIP and program holds it against others.
 PARTNER_SALES_HOLD_DAYS = env_int("PARTNER_SALES_HOLD_DAYS", 90)
 PARTNER_SUPPORT_EMAIL = os.environ.get("PARTNER_SUPPORT_EMAIL", "pomoc-partnerzy@example.com")
+CELERY_BEAT_SCHEDULE["partners-technician-expiry"] = {
+    "task": "partners.tasks.technician_expiry_remind",
+    "schedule": 6 * 3600.0,  # claimed per notice, so running it more often than daily is harmless
+}
