@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip as stdnum_nip
 
+from payments.models import Payment
+
 from .files import ATTACHMENT_TYPES, validate_upload
 from .models import Bug, Level, LevelApplication, Program
 
@@ -155,3 +157,14 @@ class RecommendationForm(forms.Form):
 
 
 RecommendationFormSet = forms.formset_factory(RecommendationForm, extra=3, max_num=10)
+
+
+class CartAddForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.filter(for_sale=True))
+    quantity = forms.IntegerField(label=_("Ilość"), min_value=1, max_value=1000, initial=1)
+
+
+class PayForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Sposób płatności"), choices=Payment.Method.choices, widget=forms.RadioSelect
+    )

@@ -680,3 +680,85 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.registration_number
+
+
+# Buying programs and subscriptions ---------------------------------------------------------
+
+
+class CartItem(models.Model):
+    """A line of the company's cart (shared by its users)."""
+
+    company = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("ilość"), default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "program"], name="cart_once")]
+
+    def __str__(self) -> str:
+        return f"{self.program} × {self.quantity}"
+
+
+class Order(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("czeka na płatność")
+        PAID = "paid", _("opłacone")
+        CANCELLED = "cancelled", _("anulowane")
+
+    company = models.ForeignKey(
+        Organisation, verbose_name=_("firma"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("stan"), max_length=20, choices=State.choices, default="pending")
+    total_gross = models.DecimalField(_("do zapłaty (brutto)"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("złożono"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("opłacono"), null=True, blank=True)
+    # The payment that paid it: unique, so one payment can never fulfil two orders.
+    payment_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    invoice = models.OneToOneField(
+        "invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("zamówienie")
+        verbose_name_plural = _("zamówienia")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"ZP/{self.pk:06d}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("ilość"))
+    unit_gross = models.DecimalField(_("cena brutto"), max_digits=10, decimal_places=2)
+    period_start = models.DateField(_("abonament od"), null=True, blank=True)
+    period_end = models.DateField(_("abonament do"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program} × {self.quantity}"
+
+    @property
+    def total_gross(self) -> object:
+        return self.unit_gross * self.quantity
+
+
+class LicenceKey(models.Model):
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(_("klucz licencyjny"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.key

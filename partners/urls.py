@@ -60,4 +60,14 @@ urlpatterns = [
         name="recommendation-confirm",
     ),
     path("obsluga/plik/<int:pk>/", views.staff_file, name="staff-file"),
+    path("sklep/", views.shop, name="shop"),
+    path("sklep/koszyk/", views.cart_add, name="cart-add"),
+    path("sklep/koszyk/<int:pk>/usun/", views.cart_remove, name="cart-remove"),
+    path("sklep/zamow/", views.order_place, name="order-place"),
+    path("sklep/zamowienia/<int:pk>/", views.order_detail, name="order"),
+    path(
+        "sklep/zamowienia/<int:pk>/faktura.<slug:kind>",
+        views.order_invoice,
+        name="order-invoice",
+    ),
 ]

@@ -1,6 +1,7 @@
 """The partner's pages. Every page states the right it needs; rows are found through the company."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,13 @@ from django.contrib.auth import login as auth_login
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +31,23 @@ from accounts.forms import PortalLoginForm
 from accounts.models import Organisation
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
+from invoicing.ksef import invoice_fa3_xml
+from invoicing.pdf import invoice_pdf
+from payments import services as payment_services
+from payments.providers.base import ProviderError
 
 from . import files, selectors, services
+from . import shop as shop_service
 from .access import View, forbidden, partner_required, right_required
 from .forms import (
     ApplicationForm,
     BugFilterForm,
     BugForm,
+    CartAddForm,
     CaseForm,
     CaseReplyForm,
     CommentForm,
+    PayForm,
     PostForm,
     RecommendationFormSet,
     RegistrationForm,
@@ -45,10 +59,12 @@ from .markdown import render_markdown
 from .models import (
     Bug,
     BugVote,
+    CartItem,
     Document,
     Forum,
     Level,
     LevelApplication,
+    Order,
     PartnerProfile,
     Post,
     Program,
@@ -62,6 +78,7 @@ from .models import (
     Topic,
     Upgrade,
 )
+from .payables import PAYABLE_TYPE
 from .rights import explain, next_level_of, profile_of
 
 
@@ -592,3 +609,128 @@ def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff open an uploaded file (a recommendation) from the admin."""
     return _file_response(get_object_or_404(StoredFile, pk=pk))
+
+
+# Buying programs and subscriptions -----------------------------------------------------------
+
+SHOP_RIGHTS = ("buy_programs", "buy_subscriptions")
+
+
+def _shop_refused(request: HttpRequest) -> HttpResponse | None:
+    partner = request.partner  # type: ignore[attr-defined]
+    if not any(partner.has(code) for code in SHOP_RIGHTS):
+        return forbidden(request, partner, SHOP_RIGHTS[0])
+    return None
+
+
+@partner_required
+@require_GET
+def shop(request: HttpRequest) -> HttpResponse:
+    """The price list (what the company may buy), the cart and the company's orders."""
+    if (refused := _shop_refused(request)) is not None:
+        return refused
+    partner = request.partner  # type: ignore[attr-defined]
+    kinds = [kind for kind, code in shop_service.RIGHT_OF_KIND.items() if partner.has(code)]
+    programs = list(Program.objects.filter(for_sale=True, kind__in=kinds))
+    for program in programs:
+        program.unit_gross = shop_service.unit_gross(program)
+    cart = list(CartItem.objects.filter(company=partner.company).select_related("program"))
+    for item in cart:
+        item.total = shop_service.unit_gross(item.program) * item.quantity
+    orders = Order.objects.filter(company=partner.company)[:20]
+    context = {
+        "programs": programs,
+        "cart": cart,
+        "cart_total": sum((item.total for item in cart), Decimal("0")),
+        "orders": orders,
+        "no_subscriptions": not partner.has("buy_subscriptions"),
+    }
+    return render(request, "partners/shop.html", context)
+
+
+@partner_required
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    if (refused := _shop_refused(request)) is not None:
+        return refused
+    partner = request.partner  # type: ignore[attr-defined]
+    form = CartAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Wybierz program i ilość (1–1000)."))
+        return redirect("partners:shop")
+    try:
+        shop_service.cart_add(profile=partner.profile, **form.cleaned_data)
+    except services.PartnerError as error:
+        messages.error(request, error.message)
+    return redirect("partners:shop")
+
+
+@partner_required
+@require_POST
+def cart_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = request.partner  # type: ignore[attr-defined]
+    get_object_or_404(CartItem, pk=pk, company=partner.company).delete()
+    return redirect("partners:shop")
+
+
+@partner_required
+@require_POST
+def order_place(request: HttpRequest) -> HttpResponse:
+    if (refused := _shop_refused(request)) is not None:
+        return refused
+    partner = request.partner  # type: ignore[attr-defined]
+    try:
+        order = shop_service.order_place(profile=partner.profile, user=request.user)
+    except services.PartnerError as error:
+        messages.error(request, error.message)
+        return redirect("partners:shop")
+    return redirect("partners:order", pk=order.pk)
+
+
+def _get_order_for_partner(request: HttpRequest, pk: int) -> Order:
+    partner = request.partner  # type: ignore[attr-defined]
+    return get_object_or_404(
+        Order.objects.select_related("invoice"), pk=pk, company=partner.company
+    )
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order; pay it (BLIK, transfer, card); after payment its keys, periods and invoice."""
+    order = _get_order_for_partner(request, pk)
+    form = PayForm(request.POST or None)
+    if request.method == "POST" and order.state == Order.State.PENDING and form.is_valid():
+        try:
+            _payment, url = payment_services.payment_start(
+                payable_type=PAYABLE_TYPE,
+                payable_id=str(order.pk),
+                amount=order.total_gross,
+                description=f"Zamówienie {order.number}",
+                customer_email=request.user.email,
+                method=form.cleaned_data["method"],
+                success_url=reverse("partners:order", args=[order.pk]),
+                cancel_url=reverse("partners:order", args=[order.pk]),
+            )
+        except (payment_services.PaymentStartError, ProviderError):
+            form.add_error(
+                None, _("Nie udało się rozpocząć płatności. Spróbuj ponownie za chwilę.")
+            )
+        else:
+            return HttpResponseRedirect(url, status=303)
+    lines = order.lines.select_related("program").prefetch_related("keys")
+    return render(request, "partners/order.html", {"order": order, "lines": lines, "form": form})
+
+
+@partner_required
+@require_GET
+def order_invoice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    order = _get_order_for_partner(request, pk)
+    if order.invoice is None or kind not in ("pdf", "xml"):
+        raise Http404
+    name = order.invoice.number.replace("/", "-")
+    if kind == "pdf":
+        return file_download(invoice_pdf(order.invoice), filename=f"{name}.pdf")
+    return file_download(
+        invoice_fa3_xml(order.invoice), filename=f"{name}.xml", content_type="application/xml"
+    )
