@@ -103,6 +103,8 @@ def reference_data(transactional_db):  # type: ignore[no-untyped-def]
 
     importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("offers.migrations.0003_products").add_products(apps, None)
+    importlib.import_module("partners.migrations.0002_rights_matrix").load_matrix(apps, None)
+    importlib.import_module("partners.migrations.0004_forums_and_lines").load(apps, None)
 
 
 def session_verified_by(user: User, device: object) -> Client:

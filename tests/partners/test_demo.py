@@ -13,8 +13,20 @@ def test_it_loads_every_level_once(db):
     lines = demo.load()
     counts = (PartnerProfile.objects.count(), Document.objects.count(), Post.objects.count())
     demo.load()
-    assert (PartnerProfile.objects.count(), Document.objects.count(), Post.objects.count()) == counts
-    assert sorted(PartnerProfile.objects.values_list("level_id", flat=True)) == [0, 1, 2, 2, 3, 4, 5]
+    assert (
+        PartnerProfile.objects.count(),
+        Document.objects.count(),
+        Post.objects.count(),
+    ) == counts
+    assert sorted(PartnerProfile.objects.values_list("level_id", flat=True)) == [
+        0,
+        1,
+        2,
+        2,
+        3,
+        4,
+        5,
+    ]
     level_2 = PartnerProfile.objects.filter(level_id=2)
     assert sorted(p.subscription_sales for p in level_2) == [False, True]
     technician = PartnerProfile.objects.get(level_id=4)
