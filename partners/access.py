@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -39,6 +39,11 @@ class PartnerContext:
 
     def has(self, code: str) -> bool:
         return code in self.rights
+
+    @cached_property
+    def held(self) -> list[Right]:
+        """The rights' rows, read once per request (navigation and pages share them)."""
+        return list(Right.objects.filter(code__in=self.rights))
 
 
 def partner_context(request: HttpRequest) -> PartnerContext | None:

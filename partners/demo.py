@@ -121,8 +121,7 @@ def _materials(programs: dict[str, Program]) -> None:
         slug="warunki",
         title="Warunki programu PI",
         body=(
-            "## Rabaty\n\n| obrót | rabat |\n|---|---|\n"
-            "| do 50 tys. zł | 20% |\n| powyżej | 25% |"
+            "## Rabaty\n\n| obrót | rabat |\n|---|---|\n| do 50 tys. zł | 20% |\n| powyżej | 25% |"
         ),
     )
     SectionPage.objects.create(

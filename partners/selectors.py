@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 
 from .access import PartnerContext
-from .models import Forum, LevelApplication, PartnerProfile, Post, Right, Topic, TopicRead
+from .models import Document, Forum, LevelApplication, PartnerProfile, Post, Right, Topic, TopicRead
 
 RECOMMENDATIONS_NEEDED = 3
 
@@ -20,7 +21,35 @@ class NavItem:
 
 
 def rights_held(partner: PartnerContext) -> list[Right]:
-    return list(Right.objects.filter(code__in=partner.rights))
+    return partner.held
+
+
+def latest_documents(partner: PartnerContext, limit: int = 5) -> list[Document]:
+    """The newest documents of the libraries the company may open."""
+    return list(
+        Document.objects.filter(right__code__in=partner.rights)
+        .select_related("right")
+        .defer("file__data")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def unread_topics(partner: PartnerContext) -> list[Forum]:
+    """The company's forums, each with how many topics have posts the user has not read."""
+    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=partner.user).values("read_at")[
+        :1
+    ]
+    unread = (
+        Topic.objects.filter(forum=OuterRef("pk"))
+        .annotate(read_at=Subquery(read_at))
+        .filter(Q(read_at__isnull=True) | Q(read_at__lt=F("last_post_at")))
+        .order_by()
+        .values("forum")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    forums = Forum.objects.filter(right__code__in=partner.rights).select_related("right")
+    return list(forums.annotate(unread=Coalesce(Subquery(unread), 0)).order_by("name"))
 
 
 def navigation(partner: PartnerContext) -> list[NavItem]:

@@ -1,7 +1,7 @@
 """Use cases of the partner area: each writes its rows and queues what it sends."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -103,9 +103,13 @@ def post_create(
     return post
 
 
-def topic_mark_read(*, topic: Topic, user: User, at: object = None) -> None:
-    TopicRead.objects.update_or_create(
-        user=user, topic=topic, defaults={"read_at": at or timezone.now()}
+def topic_mark_read(*, topic: Topic, user: User, at: datetime | None = None) -> None:
+    """One upsert, whether or not the user has read the topic before."""
+    TopicRead.objects.bulk_create(
+        [TopicRead(user=user, topic=topic, read_at=at or timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "topic"],
+        update_fields=["read_at"],
     )
 
 

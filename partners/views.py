@@ -122,6 +122,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "next": next_level_of(profile, partner.today),
         "readiness": selectors.application_readiness(profile),
         "apply_url": reverse("partners:apply"),
+        "documents": selectors.latest_documents(partner),
+        "forums": selectors.unread_topics(partner),
     }
     return render(request, "partners/home.html", context)
 
