@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, wraps
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -17,7 +17,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 
 from .models import Level, PartnerProfile, Right
-from .rights import explain, profile_of, rights_of
+from .rights import explain, held_rights, profile_of, rights_of
 
 View = Callable[..., HttpResponse]
 LOGIN_URL = "partners:login"
@@ -40,10 +40,10 @@ class PartnerContext:
     def has(self, code: str) -> bool:
         return code in self.rights
 
-    @cached_property
+    @property
     def held(self) -> list[Right]:
-        """The rights' rows, read once per request (navigation and pages share them)."""
-        return list(Right.objects.filter(code__in=self.rights))
+        """The rights' rows, read with the codes (navigation and pages share them)."""
+        return held_rights(self.profile, self.today)
 
 
 def partner_context(request: HttpRequest) -> PartnerContext | None:

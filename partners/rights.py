@@ -9,6 +9,7 @@ code never compares level numbers.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,9 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
     if cached is not False:
         return cached  # type: ignore[return-value]
     profile = (
-        PartnerProfile.objects.select_related("level", "organisation")
+        PartnerProfile.objects.select_related(
+            "level__next_level", "level__on_expiry__next_level", "organisation"
+        )
         .filter(
             organisation__kind=Organisation.Kind.PARTNER,
             organisation__memberships__user=subject,
@@ -54,17 +57,25 @@ def condition_met(profile: PartnerProfile, condition: str) -> bool:
     return not condition
 
 
-def rights_of(profile: PartnerProfile, today: date | None = None) -> frozenset[str]:
-    """Codes of every right the company holds today (grants of its level, conditions met)."""
+def held_rights(profile: PartnerProfile, today: date | None = None) -> list[Right]:
+    """The Right rows the company holds today (its level's grants, conditions met): one query."""
     today = today or _today()
     cached = getattr(profile, _CACHE, None)
     if cached is not None and cached[0] == today:
-        return cached[1]
+        return cached[1]  # type: ignore[no-any-return]
     level = profile.effective_level(today)
-    rows = LevelGrant.objects.filter(level=level).values_list("right__code", "right__condition")
-    codes = frozenset(code for code, condition in rows if condition_met(profile, condition))
-    setattr(profile, _CACHE, (today, codes))
-    return codes
+    rows = [
+        right
+        for right in Right.objects.filter(grants__level=level)
+        if condition_met(profile, right.condition)
+    ]
+    setattr(profile, _CACHE, (today, rows))
+    return rows
+
+
+def rights_of(profile: PartnerProfile, today: date | None = None) -> frozenset[str]:
+    """Codes of every right the company holds today."""
+    return frozenset(right.code for right in held_rights(profile, today))
 
 
 def level_rights(level: Level) -> frozenset[str]:
@@ -168,16 +179,21 @@ class NextLevel:
 
 
 def next_level_of(profile: PartnerProfile, today: date | None = None) -> NextLevel | None:
+    """The next level's gains and losses against today's level, in one query."""
     today = today or _today()
     current = profile.effective_level(today)
     target = current.next_level
     if target is None:
         return None
-    mine = level_rights(current)
-    theirs = level_rights(target)
-    rights = {r.code: r for r in Right.objects.filter(code__in=mine ^ theirs)}
+    rows = Right.objects.filter(grants__level__in=[current, target]).annotate(
+        granted_to=F("grants__level")
+    )
+    mine: dict[str, Right] = {}
+    theirs: dict[str, Right] = {}
+    for right in rows:
+        (mine if right.granted_to == current.pk else theirs)[right.code] = right  # type: ignore[attr-defined]
     return NextLevel(
         level=target,
-        gains=sorted((rights[c] for c in theirs - mine), key=lambda r: r.position),
-        losses=sorted((rights[c] for c in mine - theirs), key=lambda r: r.position),
+        gains=[theirs[c] for c in theirs if c not in mine],
+        losses=[mine[c] for c in mine if c not in theirs],
     )

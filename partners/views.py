@@ -10,7 +10,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login as auth_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -76,6 +76,7 @@ from .models import (
     SupportCase,
     SupportLine,
     Topic,
+    TopicRead,
     Upgrade,
 )
 from .payables import PAYABLE_TYPE
@@ -282,7 +283,11 @@ def forum_index(request: HttpRequest, slug: str) -> HttpResponse:
 @partner_required
 @require_http_methods(["GET", "POST"])
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_object_or_404(Topic.objects.select_related("forum__right"), pk=pk)
+    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=request.user).values("read_at")
+    topic = get_object_or_404(
+        Topic.objects.select_related("forum__right").annotate(read_at=Subquery(read_at[:1])),
+        pk=pk,
+    )
     if (refused := _forum_for(request, topic.forum)) is not None:
         return refused
     partner = request.partner  # type: ignore[attr-defined]
@@ -304,7 +309,8 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paginator = Paginator(posts, PER_PAGE)
     paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
     page = paginator.get_page(request.GET.get("strona"))
-    services.topic_mark_read(topic=topic, user=request.user)
+    if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]
+        services.topic_mark_read(topic=topic, user=request.user)
     return render(request, "partners/topic.html", {"topic": topic, "page": page, "form": form})
 
 
