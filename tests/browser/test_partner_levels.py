@@ -119,3 +119,45 @@ def test_it_shows_a_level_2_user_the_403_page_naming_level_3(page: Page) -> None
     expect(page.get_by_role("link", name="Złóż wniosek o poziom").first).to_be_visible()
     page.set_viewport_size({"width": 360, "height": 740})
     assert_no_horizontal_scroll(page)
+
+
+def test_it_fits_the_partner_pages_in_360_px(mobile_page: Page) -> None:
+    from partners import services
+    from partners.models import Forum, Program
+
+    company = make_company("Autoryzowany Partner Bałtyk S.A.", level=5, subscription_sales=True)
+    user = add_member(make_user("baltyk", Role.PARTNER), company)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    program = Program.objects.create(code="rachmistrz", name="Rachmistrz", price_net="790.00")
+    topic = services.topic_create(
+        forum=Forum.objects.get(slug="dystrybutorzy"),
+        author=user,
+        company=company,
+        title="Długi tytuł wątku o licencjach sieciowych w wielu oddziałach firmy",
+        body="| kolumna | druga kolumna |\n|---|---|\n| " + "bardzo długa treść " * 20 + " | x |",
+    )
+    services.bug_report(
+        reporter=user,
+        company=company,
+        kind="bug",
+        program=program,
+        version="2.0",
+        title="Błąd wydruku",
+        description="Opis",
+    )
+    _log_in(mobile_page, "baltyk", device)
+    for path in (
+        "/partner/",
+        "/partner/forum/dystrybutorzy/",
+        f"/partner/forum/watek/{topic.pk}/",
+        "/partner/bledy-i-sugestie/",
+        "/partner/rejestracja-sprzedazy/",
+        "/partner/sklep/",
+        "/partner/zapytania/",
+        "/partner/wniosek/",
+        "/partner/sekcja-api/",
+        "/partner/pomoc-techniczna/",
+        "/partner/materialy-techniczne/",
+    ):
+        visit(mobile_page, path)
+        assert_no_horizontal_scroll(mobile_page)
