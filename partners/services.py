@@ -539,19 +539,18 @@ def partner_level_change(
     )
     profile.level = level
     profile.save(update_fields=["level"])
-    notify(
-        to=company_email(profile.organisation),
-        subject=_("Zmiana poziomu partnerskiego: %(level)s") % {"level": level},
-        paragraphs=[
-            _("Poziom partnerski firmy %(c)s zmienił się z %(old)s na %(new)s.")
-            % {"c": profile.organisation.name, "old": change.from_level, "new": level},
-            _("Powód: %(reason)s") % {"reason": reason},
-        ]
-        if notify_company
-        else [_("Firma ma teraz %(new)s.") % {"new": level}],
-        path=reverse("partners:home"),
-        topic=f"partners-level:{profile.pk}",
-    )
+    if notify_company:  # an accepted application tells the company in its own decision e-mail
+        notify(
+            to=company_email(profile.organisation),
+            subject=_("Zmiana poziomu partnerskiego: %(level)s") % {"level": level},
+            paragraphs=[
+                _("Poziom partnerski firmy %(c)s zmienił się z %(old)s na %(new)s.")
+                % {"c": profile.organisation.name, "old": change.from_level, "new": level},
+                _("Powód: %(reason)s") % {"reason": reason},
+            ],
+            path=reverse("partners:home"),
+            topic=f"partners-level:{profile.pk}",
+        )
     return change
 
 
