@@ -26,6 +26,14 @@ def on_succeeded(payment: Payment) -> None:
     order_fulfil(payment=payment)
 
 
+def on_refunded(payment: Payment) -> None:
+    from .shop import order_refund_notify
+
+    order_refund_notify(payment=payment)
+
+
 def register() -> None:
     """Called from PartnersConfig.ready()."""
-    registry.register(PAYABLE_TYPE, describe=describe, on_succeeded=on_succeeded)
+    registry.register(
+        PAYABLE_TYPE, describe=describe, on_succeeded=on_succeeded, on_refunded=on_refunded
+    )

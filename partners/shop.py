@@ -6,16 +6,18 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from invoicing.services import Buyer, InvoiceLine, invoice_issue
+from payments.formatting import format_amount
 from payments.models import Payment
 
 from .models import CartItem, LicenceKey, Order, OrderLine, PartnerProfile, Program
 from .rights import has_right
-from .services import PartnerError, company_email
+from .services import PartnerError, company_email, notify
 
 VAT = Decimal("1.23")
 RIGHT_OF_KIND = {
@@ -135,3 +137,21 @@ def order_fulfil(*, payment: Payment) -> Order:
     )
     order.save(update_fields=["state", "paid_at", "payment_id", "invoice"])
     return order
+
+
+def order_refund_notify(*, payment: Payment) -> None:
+    """A payment of the order was given back (a second payment, or by staff): tell the company."""
+    order = Order.objects.select_related("company").filter(pk=int(payment.payable_id)).first()
+    if order is None:
+        return
+    notify(
+        to=company_email(order.company),
+        subject=_("Zwrot płatności za zamówienie %(n)s") % {"n": order.number},
+        paragraphs=[
+            _("Zwróciliśmy płatność %(amount)s za zamówienie %(n)s.")
+            % {"amount": format_amount(payment.amount, payment.currency), "n": order.number},
+            _("Stan zamówienia: %(state)s.") % {"state": order.get_state_display()},
+        ],
+        path=reverse("partners:order", args=[order.pk]),
+        topic=f"partner-order:{order.pk}",
+    )

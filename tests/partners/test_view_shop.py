@@ -112,3 +112,21 @@ def test_it_refuses_an_empty_cart(alice, client):
     client.force_login(alice)
     response = client.post(reverse("partners:order-place"), follow=True)
     assert "Koszyk jest pusty." in response.text
+
+
+def test_it_tells_the_company_of_a_refund(alice, client, django_capture_on_commit_callbacks):
+    from partners import payables
+    from payments.models import Payment
+
+    program, _ = _programs()
+    client.force_login(alice)
+    client.post(reverse("partners:cart-add"), {"program": program.pk, "quantity": 1})
+    client.post(reverse("partners:order-place"))
+    order = Order.objects.get()
+    _pay(client, order, django_capture_on_commit_callbacks)
+    payment = Payment.objects.get(payable_type="partners.order")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        payables.on_refunded(payment)
+    assert mail.outbox[0].to == [alice.organisations.get().email]
+    assert "Zwróciliśmy płatność 1\xa0230,00\xa0zł" in mail.outbox[0].body
