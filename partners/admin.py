@@ -1,5 +1,6 @@
 from typing import Any
 
+import filetype
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -61,7 +62,10 @@ class UploadForm(forms.ModelForm):
         if upload is None and not self.instance.file_id:
             self.add_error("upload", _("Dodaj plik."))
         elif upload is not None:
-            data["upload_type"] = upload.content_type or "application/octet-stream"
+            # The type served later is read from the content, not from what the browser said.
+            kind = filetype.guess(upload.read(8192))
+            upload.seek(0)
+            data["upload_type"] = kind.mime if kind is not None else "application/octet-stream"
         return data
 
 

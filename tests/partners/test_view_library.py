@@ -148,3 +148,26 @@ def test_it_pages_a_library_in_constant_queries(alice, client, django_assert_max
 def test_it_refuses_post_on_a_library(alice, client):
     client.force_login(alice)
     assert client.post(reverse("partners:technical-materials")).status_code == 405
+
+
+def test_it_lets_staff_upload_a_document_typed_by_its_content(staff_client, alice, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partners.models import Document, Right
+
+    upload = SimpleUploadedFile("strona.html", PDF_BYTES, content_type="text/html")
+    response = staff_client.post(
+        reverse("admin:partners_document_add"),
+        {
+            "right": Right.objects.get(code="technical_materials").pk,
+            "title": "Nowa instrukcja",
+            "description": "",
+            "upload": upload,
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get(title="Nowa instrukcja")
+    assert document.file.content_type == "application/pdf"
+    client.force_login(alice)
+    served = client.get(reverse("partners:document", args=[document.pk]))
+    assert served["Content-Type"] == "application/pdf" and served.content == PDF_BYTES
