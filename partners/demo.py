@@ -8,13 +8,13 @@ import base64
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Organisation
+from accounts.models import Membership, Organisation, User
 from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
-from portal.demo import ensure_user
 
 from . import services
 from .models import (
@@ -59,6 +59,19 @@ DOCUMENTS = {
     "pi_section": ["Warunki współpracy dla PI", "Materiały marketingowe PI"],
     "api_section": ["Specyfikacja API (PDF)", "Przykładowy klient API"],
 }
+
+
+def ensure_user(
+    *, username: str, password: str, role: Role | None = None, **fields: object
+) -> User:
+    """Create the demo user once; on later runs leave it (and its password) as it is."""
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def _file(name: str) -> StoredFile:
