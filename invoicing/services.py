@@ -153,7 +153,7 @@ def _issue(
             line,
             line_amounts(
                 quantity=line.quantity,
-                unit_price=line.unit_net if basis == Basis.NET else line.unit_gross,  # type: ignore[arg-type]
+                unit_price=line.unit_net if basis == Basis.NET else line.unit_gross,  # type: ignore[arg-type]  # the basis names the price that is set
                 rate=line.vat_rate,
                 basis=basis,
             ),

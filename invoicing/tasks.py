@@ -22,7 +22,7 @@ def invoice_ksef_submit_task(invoice_id: int) -> bool:
 
 
 @shared_task(bind=True, autoretry_for=(ksef.KsefError,), retry_backoff=10, max_retries=10)
-def invoice_ksef_check_task(self, invoice_id: int) -> str:  # type: ignore[no-untyped-def]
+def invoice_ksef_check_task(self, invoice_id: int) -> str:
     if not Invoice.objects.filter(pk=invoice_id).exists():
         return ""
     state = services.invoice_ksef_check(invoice_id=invoice_id)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -56,7 +56,7 @@ DOCUMENT_SLUGS = {
 }
 SLUG_OF = {kind: slug for slug, kind in DOCUMENT_SLUGS.items()}
 
-ClientView = Callable[..., HttpResponse]
+ClientView = Callable[..., HttpResponseBase]
 
 
 def _visitor(request: HttpRequest) -> cs.Visitor:
@@ -112,7 +112,7 @@ def client_required(stage: int) -> Callable[[ClientView], ClientView]:
 
     def decorator(view: ClientView) -> ClientView:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             scope = _scope(request)
             offer = cs.offer_for_client(scope["offer"]) if scope else None
             if scope is None or offer is None:
@@ -301,7 +301,7 @@ def client_offer(request: HttpRequest, offer: Offer) -> HttpResponse:
 
 @require_GET
 @client_required(UNLOCKED)
-def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpResponse:
+def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpResponseBase:
     """Serve one of the three documents and keep the SHA-256 of the exact bytes sent."""
     kind = DOCUMENT_SLUGS.get(slug)
     if kind is None:
@@ -369,7 +369,7 @@ def client_paid(request: HttpRequest, offer: Offer) -> HttpResponse:
 
 
 @require_GET
-def offer_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_certificate(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The remote-sale certificate PDF: for the offer's agent, and for staff."""
     user = request.user
     if user.is_authenticated and user.is_staff:
@@ -377,14 +377,14 @@ def offer_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _agent_certificate(request, pk)
 
 
-def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     offer = get_object_or_404(
         Offer.objects.select_related("product", "package"), pk=pk, agent=request.user
     )
     return _certificate_response(offer)
 
 
-def _certificate_response(offer: Offer) -> HttpResponse:
+def _certificate_response(offer: Offer) -> HttpResponseBase:
     filename = f"Zaswiadczenie_sprzedazy_{offer.product.code}_{offer.number:09d}.pdf"
     return file_download(certificate_pdf(offer), filename=filename)
 
