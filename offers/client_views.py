@@ -14,7 +14,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -297,6 +304,22 @@ def _offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
 @client_required(UNLOCKED)
 def client_offer(request: HttpRequest, offer: Offer) -> HttpResponse:
     return render(request, "offers/client/offer.html", _offer_context(offer))
+
+
+@require_GET
+@client_required(UNLOCKED)
+def client_offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
+    """What the offer page's script asks after a download: which steps are done."""
+    done = selectors.downloads_done(offer)
+    consents = selectors.consents_done(offer)
+    return JsonResponse(
+        {
+            "downloaded": sorted(SLUG_OF[DocumentDownload.Kind(kind)] for kind in done),
+            "all_downloaded": done == set(cs.DOCUMENT_KINDS),
+            "consents_done": consents,
+            "ready": done == set(cs.DOCUMENT_KINDS) and consents and cs.offer_can_pay(offer),
+        }
+    )
 
 
 @require_GET

@@ -18,6 +18,7 @@ from stdnum.pl import nip, pesel
 
 from accounts.fields import blind_index
 from accounts.models import User
+from payments.formatting import format_amount
 from payments.models import Payment
 
 from .evidence import CONSENTS, ConsentAcceptance, DocumentDownload
@@ -159,7 +160,7 @@ class OfferRow:
 
 def money(value: Decimal) -> str:
     """1200.5 → "1 200,50 zł" (Polish grouping with a non-breaking space)."""
-    return format(value, ",.2f").replace(",", "\u00a0").replace(".", ",") + "\u00a0zł"
+    return format_amount(value)
 
 
 def time_left(deadline: datetime, now: datetime) -> str:

@@ -42,7 +42,7 @@ def test_it_sends_the_client_to_the_sandbox_page(client, started):
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Kod BLIK" in html and "Przelewy24" in html and "karta" in html
+    assert "Kod BLIK" in html and "Przelewy24" in html and "Karta płatnicza" in html
     assert 'for="id_blik_code"' in html
     assert "406" in html
 
