@@ -9,9 +9,9 @@ from .conftest import issue
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_invoices_for_staff_in_polish(staff, client, django_assert_max_num_queries):
+def test_it_lists_invoices_for_staff_in_polish(staff, staff_client, django_assert_max_num_queries):
     invoices = [issue(f"sms-topup:{i}") for i in range(15)]
-    client.force_login(staff)
+    client = staff_client
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:invoicing_invoice_changelist"))
     assert response.status_code == 200
@@ -23,9 +23,9 @@ def test_it_lists_invoices_for_staff_in_polish(staff, client, django_assert_max_
     assert "7251801126" not in text
 
 
-def test_it_shows_an_issued_invoice_read_only(staff, client):
+def test_it_shows_an_issued_invoice_read_only(staff, staff_client):
     invoice = issue()
-    client.force_login(staff)
+    client = staff_client
     url = reverse("admin:invoicing_invoice_change", args=[invoice.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -41,9 +41,9 @@ def test_it_shows_an_issued_invoice_read_only(staff, client):
     assert (add.status_code, delete.status_code) == (403, 403)
 
 
-def test_it_lets_staff_download_the_pdf_and_the_xml(staff, client):
+def test_it_lets_staff_download_the_pdf_and_the_xml(staff, staff_client):
     invoice = issue()
-    client.force_login(staff)
+    client = staff_client
     pdf = client.get(reverse("admin:invoicing_invoice_pdf", args=[invoice.pk]))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
@@ -64,9 +64,9 @@ def test_it_keeps_everyone_else_out_of_the_downloads(alice, client):
     assert "/login/" in response["Location"]
 
 
-def test_staff_can_send_unsent_invoices_to_ksef(staff, client, ksef_fake):
+def test_staff_can_send_unsent_invoices_to_ksef(staff, staff_client, ksef_fake):
     invoice = issue()
-    client.force_login(staff)
+    client = staff_client
     response = client.post(
         reverse("admin:invoicing_invoice_changelist"),
         {"action": "ksef_send", "_selected_action": [invoice.pk]},
