@@ -44,6 +44,10 @@ def test_it_refuses_to_run_under_production_settings():
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "PAYMENT_PROVIDER": "stripe",
         "STRIPE_WEBHOOK_SECRET": "whsec_test_production_check",
+        "INVOICE_SELLER_NAME": "Portal S.A.",
+        "INVOICE_SELLER_NIP": "5250001233",
+        "INVOICE_SELLER_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
+        "INVOICE_SELLER_IBAN": "PL61109010140000071219812874",
         "SMS_GATEWAY": "http",
     }
     result = subprocess.run(
