@@ -5,28 +5,16 @@ Development only: the secret below is public, printed by `make run` and in the R
 
 import base64
 
-from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.demo import ensure_user
 from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
 
+__all__ = ["ensure_user", "load"]
+
 ADMIN_TOTP_HEX = "41646d696e21cafebabe41646d696e21cafebabe"
 ADMIN_TOTP_BASE32 = base64.b32encode(bytes.fromhex(ADMIN_TOTP_HEX)).decode()
-
-
-def ensure_user(
-    *, username: str, password: str, role: Role | None = None, **fields: object
-) -> User:
-    """Create the demo user once; on later runs leave it (and its password) as it is."""
-    user, created = User.objects.get_or_create(username=username, defaults=fields)
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def load() -> list[str]:

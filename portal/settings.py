@@ -219,7 +219,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
     },
     "offers-policies-deliver-pending": {
-        "task": "offers.policy.policies_deliver_pending_task",
+        "task": "offers.tasks.policies_deliver_pending_task",
         "schedule": 120.0,
     },
     "offers-expire-overdue": {
@@ -424,6 +424,11 @@ INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "FV")
 # "disabled" keeps invoices "not sent" for staff to submit; a dotted path
 # names a client of one's own (invoicing.ksef lists them).
 KSEF_CLIENT = env_str("KSEF_CLIENT", "disabled" if PRODUCTION else "fake")
+# Where the QR code on a printed invoice sends the reader to check it in KSeF.
+KSEF_QR_BASE_URL = env_str(
+    "KSEF_QR_BASE_URL",
+    "https://qr.ksef.mf.gov.pl" if PRODUCTION else "https://qr-test.ksef.mf.gov.pl",
+).rstrip("/")
 if PRODUCTION and KSEF_CLIENT == "fake":
     raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 
