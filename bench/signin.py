@@ -247,7 +247,8 @@ def main() -> int:
         return 1
     lines = [
         f"{machine_description()}; {options.workers} gunicorn sync workers, "
-        f"{options.connections} connections × {options.duration} s × {options.rounds} rounds",
+        f"{options.connections} connection{'s' if options.connections != 1 else ''} × "
+        f"{options.duration} s × {options.rounds} rounds",
         "",
         "| one hash, in-process | CPU ms (median of 15) |",
         "|---|---:|",
