@@ -3,6 +3,7 @@
 import threading
 import time
 
+import kombu.pools
 import pytest
 import redis
 from django.urls import reverse
@@ -20,8 +21,12 @@ TRY_LATER = "Spróbuj za chwilę"
 
 def _use_broker(url: str) -> None:
     celery_app.conf.broker_url = url
+    # Every pool goes, kombu's shared ones too: a closed pool left in kombu's registry
+    # (keyed by the broker's address) fails every later publish, eager tasks' included.
     celery_app.pool.force_close_all()
+    kombu.pools.reset()
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
