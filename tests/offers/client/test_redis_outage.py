@@ -3,7 +3,6 @@
 import threading
 import time
 
-import kombu.pools
 import pytest
 import redis
 from django.urls import reverse
@@ -20,11 +19,8 @@ TRY_LATER = "Spróbuj za chwilę"
 
 
 def _use_broker(url: str) -> None:
+    """Publish to `url` from now on (new connection and producer pools, as after a fork)."""
     celery_app.conf.broker_url = url
-    # Every pool goes, kombu's shared ones too: a closed pool left in kombu's registry
-    # (keyed by the broker's address) fails every later publish, eager tasks' included.
-    celery_app.pool.force_close_all()
-    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
