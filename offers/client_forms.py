@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payment
 
-from .client_services import CONSENTS
+from .evidence import CONSENTS
 
 _DIGITS = re.compile(r"^\d+$")
 

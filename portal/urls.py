@@ -20,6 +20,7 @@ urlpatterns = [
     path("powiadomienia/", include("notifications.urls")),
     path("abonent/", include("subscribers.urls")),
     path("partner/", include("partners.urls")),
+    path("konto/organizacje/", include("portal.organisation_urls")),
 ]
 
 if settings.BENCHMARK:

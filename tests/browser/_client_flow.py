@@ -6,7 +6,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from offers.client_services import CONSENTS
+from offers.evidence import CONSENTS
 
 from .harness import check_page
 

@@ -182,7 +182,7 @@ def test_it_refuses_to_start_for_the_wrong_amount_or_an_outside_url(orders, sand
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_can_deliver_over_http(orders, sandbox, live_server, settings):
     """The "http" mode posts to PORTAL_BASE_URL like an outside provider would."""
-    from payments.providers.sandbox import webhook_deliver
+    from payments.sandbox import webhook_deliver
 
     settings.SANDBOX_WEBHOOK_DELIVERY = "http"
     settings.PORTAL_BASE_URL = live_server.url

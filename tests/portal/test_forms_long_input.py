@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import PortalLoginForm
-from accounts.models import User
+from accounts import services as account_services
+from accounts.forms import InvitationForm, InvitationSignupForm, PortalLoginForm
+from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role
 from accounts.views import OtpCodeForm
 from offers import client_forms, services
@@ -177,6 +178,41 @@ def _sandbox() -> Prepared:
     return client, url, {"method": Payment.Method.BLIK, "blik_code": "123456", "action": "pay"}
 
 
+def _organisation(owner: User) -> Organisation:
+    organisation = Organisation.objects.create(
+        kind=Organisation.Kind.SMS_AGENCY,
+        name="Agencja Nowak",
+        nip="7740001454",
+        address="ul. Polna 1, 00-001 Warszawa",
+    )
+    Membership.objects.create(organisation=organisation, user=owner, role=Membership.Role.OWNER)
+    return organisation
+
+
+def _invite() -> Prepared:
+    owner = make_user("alice")
+    organisation = _organisation(owner)
+    client = Client()
+    client.force_login(owner)
+    url = reverse("organisations:invite", args=[organisation.pk])
+    return client, url, {"email": "bob@example.com", "role": Membership.Role.MEMBER}
+
+
+def _invitation_signup() -> Prepared:
+    owner = make_user("alice")
+    issued = account_services.invitation_create(
+        organisation=_organisation(owner), email="nowy@example.com", invited_by=owner
+    )
+    data = {
+        "username": "nowy",
+        "first_name": "Jan",
+        "last_name": "Nowy",
+        "password1": "dluga-fraza-hasla-42",
+        "password2": "dluga-fraza-hasla-42",
+    }
+    return Client(), reverse("organisations:accept", args=[issued.token]), data
+
+
 def _column(model: type[models.Model], name: str) -> models.Field:
     return model._meta.get_field(name)  # type: ignore[return-value]
 
@@ -200,6 +236,11 @@ OFFER_COLUMNS = {
 
 CASES: dict[type[forms.BaseForm], Case] = {
     PortalLoginForm: Case(_portal_login, {"username": _column(User, "username")}),
+    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
+    InvitationSignupForm: Case(
+        _invitation_signup,
+        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
+    ),
     OtpCodeForm: Case(_otp_code),
     offer_forms.OfferForm: Case(_offer_create, OFFER_COLUMNS),
     offer_forms.ConsentForm: Case(

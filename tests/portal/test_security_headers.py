@@ -19,6 +19,10 @@ PRODUCTION_ENV = {
     "PAYMENT_PROVIDER": "stripe",
     "SMS_GATEWAY": "http",
     "SMS_GATEWAY_URL": "https://sms.example.com/send",
+    "INVOICE_SELLER_NAME": "Portal S.A.",
+    "INVOICE_SELLER_NIP": "5250001233",
+    "INVOICE_SELLER_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
+    "INVOICE_SELLER_IBAN": "PL61109010140000071219812874",
 }
 
 
