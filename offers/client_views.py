@@ -303,8 +303,8 @@ def client_offer(request: HttpRequest, offer: Offer) -> HttpResponse:
 @client_required(UNLOCKED)
 def client_offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
     """What the offer page's script asks after a download: which steps are done."""
-    done = cs.downloads_done(offer)
-    consents = cs.consents_done(offer)
+    done = selectors.downloads_done(offer)
+    consents = selectors.consents_done(offer)
     return JsonResponse(
         {
             "downloaded": sorted(SLUG_OF[kind] for kind in done),
