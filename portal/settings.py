@@ -429,6 +429,8 @@ KSEF_QR_BASE_URL = env_str(
     "KSEF_QR_BASE_URL",
     "https://qr.ksef.mf.gov.pl" if PRODUCTION else "https://qr-test.ksef.mf.gov.pl",
 ).rstrip("/")
+# Seconds between sending an invoice to KSeF and asking for its decision.
+KSEF_CHECK_AFTER = env_int("KSEF_CHECK_AFTER", 15)
 if PRODUCTION and KSEF_CLIENT == "fake":
     raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 
