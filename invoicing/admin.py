@@ -64,7 +64,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "downloads",
     )
     list_filter = ("ksef_state", "year")
-    search_fields = ("number", "buyer_name", "topic", "ksef_number")
+    search_fields = ("number", "buyer_name", "=buyer_nip", "topic", "ksef_number")
     date_hierarchy = "issue_date"
     inlines = [InvoiceItemInline, InvoiceEventInline]
     actions = ["ksef_send", "ksef_check"]

@@ -158,8 +158,8 @@ def membership_remove(request: AuthenticatedRequest, pk: int, membership_pk: int
     return redirect("organisations:members", pk=organisation.pk)
 
 
-def _invalid_invitation(request: HttpRequest) -> HttpResponse:
-    decision = ratelimit.record_failure(INVITATION_IP_LIMIT, client_ip(request))
+def _invalid_invitation(request: HttpRequest, attempt: ratelimit.Attempt) -> HttpResponse:
+    (decision,) = attempt.failed()
     response = render(
         request, "portal/invitation_invalid.html", {"locked": decision.locked}, status=404
     )
@@ -170,11 +170,16 @@ def _invalid_invitation(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed link: a logged-in user joins; anyone else logs in or sets up an account."""
-    if ratelimit.check(INVITATION_IP_LIMIT, client_ip(request)).locked:
+    try:  # counted before the token is looked up, like every code entry
+        attempt = ratelimit.attempt((INVITATION_IP_LIMIT, client_ip(request)))
+    except ratelimit.Unavailable:
+        return render(request, "portal/invitation_invalid.html", {"unavailable": True}, status=503)
+    if attempt.refused:
         return render(request, "portal/invitation_invalid.html", {"locked": True}, status=429)
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        return _invalid_invitation(request)
+        return _invalid_invitation(request, attempt)
+    attempt.succeeded()
     signup: InvitationSignupForm | None = None
     account_exists = User.objects.filter(email__iexact=invitation.email).exists()
     if not request.user.is_authenticated and not account_exists:
