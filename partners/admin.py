@@ -164,7 +164,10 @@ class CaseMessageInline(admin.TabularInline):
 
 class CaseReplyForm(forms.ModelForm):
     reply = forms.CharField(
-        label=_("Odpowiedź (wyślemy ją e-mailem)"), widget=forms.Textarea, required=False
+        label=_("Odpowiedź (wyślemy ją e-mailem)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=20000,
     )
 
     class Meta:
@@ -268,7 +271,10 @@ class LevelApplicationAdmin(admin.ModelAdmin):
 
 class ProfileForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label=_("Powód zmiany poziomu (firma go otrzyma)"), widget=forms.Textarea, required=False
+        label=_("Powód zmiany poziomu (firma go otrzyma)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
     )
 
     class Meta:

@@ -84,7 +84,9 @@ class RegistrationForm(forms.Form):
 
 class SolutionForm(forms.Form):
     title = forms.CharField(label=_("Tytuł"), max_length=200)
-    description = forms.CharField(label=_("Opis (Markdown)"), widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("Opis (Markdown)"), widget=forms.Textarea, max_length=20000
+    )
     files = MultipleFileField(
         label=_("Pliki (PDF, PNG, JPEG lub ZIP, do 5 MB każdy)"), required=False
     )
