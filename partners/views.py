@@ -305,7 +305,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         last = -(-(topic.post_count + 1) // PER_PAGE)
         return redirect(f"{reverse('partners:topic', args=[topic.pk])}?strona={last}#p{post.pk}")
-    posts = Post.objects.filter(topic=topic).select_related("author", "company", "reply_to")
+    posts = Post.objects.filter(topic=topic).select_related("author", "company")
     paginator = Paginator(posts, PER_PAGE)
     paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
     page = paginator.get_page(request.GET.get("strona"))
