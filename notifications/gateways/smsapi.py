@@ -16,7 +16,7 @@ from django.conf import settings
 from . import DeliveryStatus, GatewayError, GatewayRejected
 
 # Refusals for good: invalid number, invalid sender, no points, message too long.
-REJECTING = {8, 11, 13, 14, 103, 105}
+REJECTING = {8, 11, 13, 14, 103}
 
 # Delivery-report codes (callback `status`) and status names (status query).
 REPORT_CODES = {
