@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import otp
+from . import otp, ratelimit
 from .audit import security_event
 from .forms import PortalLoginForm, locked_message
 from .roles import Role
@@ -86,6 +86,8 @@ def otp_verify(
             device = otp.verify_code(request, user, form.cleaned_data["code"])
         except otp.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
+        except ratelimit.Unavailable:
+            form.add_error(None, ratelimit.UNAVAILABLE_MESSAGE)
         else:
             if device is not None:
                 next_url = otp.pending_next(request)
@@ -116,6 +118,8 @@ def otp_setup(
             confirmed = otp.confirm_enrolment(request, user, form.cleaned_data["code"])
         except otp.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
+        except ratelimit.Unavailable:
+            form.add_error(None, ratelimit.UNAVAILABLE_MESSAGE)
         else:
             if confirmed is not None:
                 otp.complete_login(request, user, confirmed)

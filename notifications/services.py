@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .gateways import GatewayRejected, get_gateway
@@ -39,12 +40,21 @@ class Attachment:
     content_type: str = "application/pdf"
 
 
+def render_text(name: str, context: dict[str, Any]) -> str:
+    """Render a plain-text template without HTML escaping: "O'Brien & Syn" stays as typed."""
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Render emails/<template>.subject.txt, .txt and .html, in Polish."""
+    """Render emails/<template>.subject.txt, .txt and .html, in Polish.
+
+    Only the HTML part is escaped: the subject and the text part are read as text.
+    """
     context = {"base_url": settings.PORTAL_BASE_URL, **context}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = render_text(f"emails/{template}.subject.txt", context)
+        text = render_text(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text, html
 

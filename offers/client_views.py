@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import security_event
 from accounts.decorators import no_referrer
+from accounts.downloads import file_download
 from accounts.network import client_ip
 from accounts.sessions import session_begin
 from payments.selectors import payment_page_state
@@ -314,11 +315,7 @@ def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpRespon
     cs.document_download_record(
         offer=offer, kind=kind, filename=filename, data=data, visitor=_visitor(request)
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(data, filename=filename)
 
 
 @require_POST
@@ -387,11 +384,8 @@ def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _certificate_response(offer: Offer) -> HttpResponse:
-    response = HttpResponse(certificate_pdf(offer), content_type="application/pdf")
     filename = f"Zaswiadczenie_sprzedazy_{offer.product.code}_{offer.number:09d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(certificate_pdf(offer), filename=filename)
 
 
 _agent_certificate = agent_required(_agent_certificate_view)

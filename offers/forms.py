@@ -13,6 +13,9 @@ from .services import OfferDetails, local_today
 
 PERSON, COMPANY = Offer.PartyKind.PERSON, Offer.PartyKind.COMPANY
 _MOBILE = re.compile(r"^(?:\+?48)?([1-9]\d{8})$")
+# Django's form EmailField takes up to 320 characters; the column keeps 254 (RFC 5321).
+EMAIL_MAX_LENGTH = Offer._meta.get_field("email").max_length
+SEARCH_MAX_LENGTH = 100
 
 
 class DateInput(forms.DateInput):
@@ -111,7 +114,7 @@ class OfferForm(forms.Form):
     insured_pesel = forms.CharField(label=_("PESEL ubezpieczonego"), required=False)
     insured_nip = forms.CharField(label=_("NIP ubezpieczonego"), required=False)
     insured_regon = forms.CharField(label=_("REGON ubezpieczonego"), required=False)
-    email = forms.EmailField(label=_("E-mail klienta"), required=False)
+    email = forms.EmailField(label=_("E-mail klienta"), required=False, max_length=EMAIL_MAX_LENGTH)
     mobile = forms.CharField(label=_("Telefon komórkowy klienta"), required=False)
     email_consent = forms.BooleanField(
         label=_("Klient zgodził się na kontakt e-mailowy (wysyłkę linka do oferty)"),
@@ -218,7 +221,7 @@ class ConsentForm(forms.Form):
         label=_("Data poinformowania Klienta o jednorazowej zgodzie"), widget=DateInput()
     )
     mobile = forms.CharField(label=_("Telefon komórkowy klienta"), required=False)
-    email = forms.EmailField(label=_("E-mail klienta"), required=False)
+    email = forms.EmailField(label=_("E-mail klienta"), required=False, max_length=EMAIL_MAX_LENGTH)
     generate_access_code = forms.BooleanField(
         label=_("Wygeneruj kod dostępu do oferty"), required=False, initial=True
     )
@@ -277,6 +280,7 @@ class OfferFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Szukaj"),
         required=False,
+        max_length=SEARCH_MAX_LENGTH,
         help_text=_("Numer oferty, nazwisko lub nazwa klienta, PESEL albo NIP"),
     )
     stan = forms.ChoiceField(

@@ -518,11 +518,23 @@ def offer_issue_policy(*, offer: Offer, actor: User | None = None, actor_label: 
     return offer
 
 
+# Lines the client's side writes for steps that the client did not take.
+ACTOR_OF_CLIENT_SIDE_EVENT = {
+    OfferEvent.Kind.POLICY_SENT: SYSTEM,
+    OfferEvent.Kind.CLIENT_LOCKED: SYSTEM,
+    OfferEvent.Kind.ACCESS_CODE_VOIDED: SYSTEM,
+    OfferEvent.Kind.PAYMENT_FAILED: PAYMENTS,
+    OfferEvent.Kind.LATE_PAYMENT: PAYMENTS,
+    OfferEvent.Kind.PAYMENT_REFUNDED: PAYMENTS,
+}
+
+
 def offer_record_client_event(
     *, offer: Offer, kind: str, details: dict[str, Any] | None = None
 ) -> OfferEvent:
-    """Append the client's step (login, download, acceptance) to the timeline."""
-    return _record(offer, kind, actor_label=CLIENT, **(details or {}))
+    """Append a step of the client's side (login, download, policy sent) to the timeline."""
+    actor_label = ACTOR_OF_CLIENT_SIDE_EVENT.get(kind, CLIENT)  # type: ignore[call-overload]
+    return _record(offer, kind, actor_label=actor_label, **(details or {}))
 
 
 # Beat ----------------------------------------------------------------------------

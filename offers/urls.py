@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("agent/oferty/<int:pk>/polisuj/", views.offer_polisuj, name="polisuj"),
     path("agent/oferty/<int:pk>/polisa/", views.offer_policy, name="policy"),
+    path("agent/oferty/<int:pk>/polisa/pdf/", views.offer_policy_pdf, name="policy-pdf"),
     path(
         "agent/oferty/<int:pk>/zaswiadczenie-sprzedazy/",
         client_views.offer_certificate,

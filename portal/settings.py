@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "notifications",
     "notifications.sms",
     "payments",
+    "invoicing",
     "offers",
     "subscribers",
     "partners",
@@ -220,6 +221,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # lost webhook never leaves a paid client without what was paid for.
     "payments-reconcile-pending": {
         "task": "payments.tasks.payments_reconcile_pending",
+        "schedule": 300.0,
+    },
+    # Picks up invoices whose e-mail or KSeF submission was lost with a worker.
+    "invoicing-sweep": {
+        "task": "invoicing.tasks.invoicing_sweep",
         "schedule": 300.0,
     },
 }
@@ -399,6 +405,31 @@ if SANDBOX_WEBHOOK_DELIVERY not in {"internal", "http"}:
     raise ImproperlyConfigured("SANDBOX_WEBHOOK_DELIVERY must be 'internal' or 'http'.")
 if PRODUCTION and PAYMENT_PROVIDER == "sandbox":
     raise ImproperlyConfigured("Set PAYMENT_PROVIDER=stripe with Stripe keys in production.")
+
+# Invoicing ------------------------------------------------------------------
+
+# The seller on every VAT invoice. Development has a demo company (a valid
+# NIP and IBAN checksum); production must say who it is.
+INVOICE_SELLER_NAME = env_str(
+    "INVOICE_SELLER_NAME", None if PRODUCTION else "Portal Demo sp. z o.o."
+)
+INVOICE_SELLER_NIP = env_str("INVOICE_SELLER_NIP", None if PRODUCTION else "5250001233")
+INVOICE_SELLER_ADDRESS = env_str(
+    "INVOICE_SELLER_ADDRESS", None if PRODUCTION else "ul. Przykładowa 1, 00-950 Warszawa"
+)
+INVOICE_SELLER_IBAN = env_str(
+    "INVOICE_SELLER_IBAN", None if PRODUCTION else "PL61109010140000071219812874"
+)
+INVOICE_SELLER_BANK = env_str("INVOICE_SELLER_BANK", "" if PRODUCTION else "Bank Demo S.A.")
+INVOICE_SELLER_EMAIL = env_str("INVOICE_SELLER_EMAIL", "")
+INVOICE_PLACE = env_str("INVOICE_PLACE", "Warszawa")
+INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "FV")
+# "fake" answers like KSeF without leaving the machine (development, tests);
+# "disabled" keeps invoices "not sent" for staff to submit; a dotted path
+# names a client of one's own (invoicing.ksef lists them).
+KSEF_CLIENT = env_str("KSEF_CLIENT", "disabled" if PRODUCTION else "fake")
+if PRODUCTION and KSEF_CLIENT == "fake":
+    raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 
 # Rate limits ----------------------------------------------------------------
 

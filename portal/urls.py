@@ -21,6 +21,7 @@ urlpatterns = [
     path("sms/", include("notifications.sms.urls")),
     path("abonent/", include("subscribers.urls")),
     path("partner/", include("partners.urls")),
+    path("konto/organizacje/", include("portal.organisation_urls")),
 ]
 
 if settings.BENCHMARK:
