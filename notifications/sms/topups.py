@@ -3,18 +3,26 @@
 import csv
 import io
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import mt940
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.db.models import CharField, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.downloads import file_download
 from accounts.models import User
+from invoicing.models import Invoice
+from invoicing.pdf import invoice_pdf, invoice_pdf_filename
+from invoicing.services import Buyer, InvoiceLine, invoice_issue
 from payments import services as payment_services
 from payments.models import Payment
 from payments.providers.base import ProviderError
@@ -23,7 +31,8 @@ from .models import Agency, BankStatement, LedgerEntry, StatementLine, TopUp
 from .payables import PAYABLE_TYPE
 from .services import SmsError
 
-CODE_RE = re.compile(r"SMS[A-HJ-KM-NP-Z2-9]{6}")
+# Overlapping, so that "SMSSMSABC123" still finds its code.
+CODE_RE = re.compile(r"(?=(SMS[A-Z0-9]{6}))")
 
 
 @dataclass(frozen=True)
@@ -82,19 +91,48 @@ def _credit(topup: TopUp, reason: str) -> TopUp:
     return topup
 
 
-def topup_invoice(*, topup: TopUp) -> object | None:
-    """Issue the VAT invoice of a credited top-up (e-mailed by the invoicing service)."""
-    return None
+def topup_invoice(*, topup: TopUp) -> Invoice:
+    """Issue the VAT invoice of a credited top-up; invoicing e-mails its PDF after commit."""
+    organisation = topup.agency.organisation
+    return invoice_issue(
+        buyer=Buyer(
+            name=organisation.name,
+            nip=organisation.nip,
+            address=organisation.address,
+            email=organisation.email,
+        ),
+        lines=[
+            InvoiceLine(
+                description=_("Doładowanie konta SMS (%(code)s)")
+                % {"code": topup.agency.registration_code},
+                quantity=Decimal("1"),
+                unit_gross=topup.amount,
+            )
+        ],
+        topic=topup.invoice_topic,
+        paid_at=topup.credited_at or timezone.now(),
+        send_to=organisation.email,
+    )
 
 
-def invoices_of(agency: Agency) -> list[object]:
-    return []
+def _topics_of(agency: Agency) -> QuerySet[TopUp]:
+    return (
+        TopUp.objects.filter(agency=agency)
+        .annotate(topic=Concat(Value("sms-topup:"), Cast("pk", CharField())))
+        .values("topic")
+    )
 
 
-def invoice_pdf_response(*, agency: Agency, pk: int) -> object:
-    from django.http import Http404
+def invoices_of(agency: Agency) -> QuerySet[Invoice]:
+    """The agency's top-up invoices, newest first."""
+    return Invoice.objects.filter(
+        topic__startswith="sms-topup:", topic__in=Subquery(_topics_of(agency))
+    ).order_by("-issued_at")
 
-    raise Http404
+
+def invoice_pdf_response(*, agency: Agency, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(invoices_of(agency), pk=pk)
+    return file_download(invoice_pdf(invoice), filename=invoice_pdf_filename(invoice))
 
 
 # Bank statements ----------------------------------------------------------------------
@@ -149,9 +187,13 @@ def _csv_transfers(raw: bytes) -> list[IncomingTransfer]:
     return found
 
 
-def registration_code_in(title: str) -> str | None:
-    match = CODE_RE.search(re.sub(r"[\s\-]", "", title.upper()))
-    return match.group(0) if match else None
+def registration_code_in(title: str, codes: Container[str]) -> str | None:
+    """The first known registration code in a transfer title (spaces and dashes ignored)."""
+    plain = re.sub(r"[\s\-_.]", "", title.upper())
+    for match in CODE_RE.finditer(plain):
+        if match.group(1) in codes:
+            return match.group(1)
+    return None
 
 
 @dataclass
@@ -181,7 +223,7 @@ def statement_post(*, filename: str, raw: bytes, by: User | None) -> StatementRe
             title=transfer.title,
             reference=transfer.reference,
         )
-        code = registration_code_in(transfer.title)
+        code = registration_code_in(transfer.title, codes)
         agency = codes.get(code or "")
         try:
             with transaction.atomic():

@@ -1,6 +1,5 @@
 """Pages of the SMS module. Every row is reached through the user's agency (404 otherwise)."""
 
-import csv
 import hmac
 import logging
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -29,6 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import no_referrer
+from accounts.downloads import csv_download
 
 from . import csv_import, gsm7, selectors, services, topups
 from .decorators import agency_required
@@ -472,52 +473,32 @@ def message_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sms/message_list.html", context)
 
 
-def _neutral(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(messages: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"
-    yield writer.writerow(
-        [
-            _("Nr"),
-            _("Zlecono"),
-            _("Odbiorca"),
-            _("Numer"),
-            _("Wzór"),
-            _("Treść"),
-            _("Części"),
-            _("Koszt"),
-            _("Stan"),
-            _("Przyczyna błędu"),
-        ]
-    )
+def _csv_rows(messages: Any) -> Iterator[list[object]]:
+    yield [
+        _("Nr"),
+        _("Zlecono"),
+        _("Odbiorca"),
+        _("Numer"),
+        _("Wzór"),
+        _("Treść"),
+        _("Części"),
+        _("Koszt"),
+        _("Stan"),
+        _("Przyczyna błędu"),
+    ]
     for m in messages.select_related("template").order_by("-queued_at", "-pk").iterator(2000):
-        yield writer.writerow(
-            [
-                _neutral(v)
-                for v in (
-                    m.pk,
-                    timezone.localtime(m.queued_at).strftime("%Y-%m-%d %H:%M"),
-                    m.recipient_name,
-                    m.recipient,
-                    m.template.name if m.template else "",
-                    m.text,
-                    m.parts,
-                    f"{m.cost:.2f}".replace(".", ","),
-                    m.get_status_display(),
-                    m.failure_reason,
-                )
-            ]
-        )
+        yield [
+            m.pk,
+            timezone.localtime(m.queued_at).strftime("%Y-%m-%d %H:%M"),
+            m.recipient_name,
+            m.recipient,
+            m.template.name if m.template else "",
+            m.text,
+            m.parts,
+            f"{m.cost:.2f}".replace(".", ","),
+            m.get_status_display(),
+            m.failure_reason,
+        ]
 
 
 @agency_required
@@ -525,9 +506,7 @@ def _csv_lines(messages: Any) -> Iterator[str]:
 def message_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, messages = _filtered_messages(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_lines(messages), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sms-{stamp}.csv"'
-    return response
+    return csv_download(_csv_rows(messages), filename=f"sms-{stamp}.csv")
 
 
 @agency_required
@@ -596,10 +575,16 @@ def topup_online(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         flash.error(request, _("Podaj kwotę doładowania od 10 do 50 000 zł."))
         return redirect("sms:account")
-    redirect_url = topups.topup_start_online(
-        agency=_agency(request), amount=form.cleaned_data["amount"], request=request
-    )
-    return redirect(redirect_url, status=303) if redirect_url else redirect("sms:account")
+    try:
+        redirect_url = topups.topup_start_online(
+            agency=_agency(request), amount=form.cleaned_data["amount"], request=request
+        )
+    except services.SmsError as error:
+        flash.error(request, error.message)
+        return redirect("sms:account")
+    response = HttpResponseRedirect(redirect_url)
+    response.status_code = 303  # the payment page is a new page, not this form again
+    return response
 
 
 @agency_required
