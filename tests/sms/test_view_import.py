@@ -19,7 +19,8 @@ def _upload(client, text: str, name: str = "baza.csv"):  # type: ignore[no-untyp
 
 def test_it_lists_bad_rows_and_imports_nothing_until_confirmed(alice_client, agency) -> None:
     text = HEADER + (
-        "Łukasz;Wójcik;600 100 200;;1980-05-01;tak;POL/1;Warta;2027-01-31;812,40;WPI 1234;15.03.2027\n"
+        "Łukasz;Wójcik;600 100 200;;1980-05-01;tak;POL/1;Warta;2027-01-31;812,40;"
+        "WPI 1234;15.03.2027\n"
         "Jan;Bez;12;;;;;;;;;\n"
         ";Brakimienia;600100201;;;;;;;;;\n"
         "Anna;Data;600100202;;32.13.2000;;;;;;;\n"
