@@ -383,36 +383,47 @@ def rule_save(
 def sms_insured_from_policy(
     *,
     agent: User,
-    first_name: str,
-    last_name: str,
+    name: str,
     phone: str,
     policy_number: str,
     end_date: date,
-    insurer: str = "",
     premium: Decimal | None = None,
+    insurer: str = "",
 ) -> Policy | None:
-    """A policy issued through DMS lands in the base of the agent's agency (no consent).
+    """A policy issued through DMS lands in the base of the agent's agency, without consent.
 
-    Returns None when the agent belongs to no SMS agency. Safe to call twice: the
-    policy number is unique within an agency.
+    None when the agent belongs to no SMS agency. Safe to call twice (the policy
+    number is unique within an agency); a person with the same phone is reused.
     """
     agency = Agency.objects.filter(organisation__memberships__user=agent).order_by("pk").first()
     if agency is None:
         return None
-    normalised = phone_normalise(phone) or ""
-    person = None
-    if normalised:
-        person = InsuredPerson.objects.filter(agency=agency, phone=normalised).first()
-    if person is None:
-        person = InsuredPerson.objects.create(
-            agency=agency, first_name=first_name, last_name=last_name, phone=normalised
-        )
-    policy, _created = Policy.objects.get_or_create(
-        agency=agency,
-        number=policy_number,
-        defaults={"person": person, "end_date": end_date, "insurer": insurer, "premium": premium},
+    existing = Policy.objects.filter(agency=agency, number=policy_number).first()
+    if existing is not None:
+        return existing
+    normalised = phone_normalise(phone) if phone else None
+    person = (
+        InsuredPerson.objects.filter(agency=agency, phone=normalised).first()
+        if normalised
+        else None
     )
-    return policy
+    if person is None:
+        first, _space, last = name.strip().partition(" ")
+        person = InsuredPerson.objects.create(
+            agency=agency,
+            first_name=first[:100],
+            last_name=(last or first)[:150],
+            phone=normalised or "",
+            consent_source="",
+        )
+    return Policy.objects.create(
+        agency=agency,
+        person=person,
+        number=policy_number,
+        insurer=insurer,
+        end_date=end_date,
+        premium=premium,
+    )
 
 
 # Preview and send -------------------------------------------------------------------
