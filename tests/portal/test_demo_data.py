@@ -10,7 +10,7 @@ from django.core.management import call_command
 from accounts.models import User
 from accounts.roles import Role
 
-OUR_APPS = {"accounts", "offers", "payments", "notifications", "subscribers", "partners"}
+OUR_APPS = {"accounts", "offers", "payments", "notifications", "subscribers", "partners", "sms"}
 
 
 def _row_counts() -> dict[str, int]:
