@@ -43,6 +43,14 @@ sender_name_validator = RegexValidator(
 )
 
 
+def default_window_start() -> int:
+    return int(settings.SMS_WINDOW_START)
+
+
+def default_window_end() -> int:
+    return int(settings.SMS_WINDOW_END)
+
+
 class Agency(models.Model):
     """An organisation of kind SMS_AGENCY as a user of the module; its row is the balance lock."""
 
@@ -71,8 +79,12 @@ class Agency(models.Model):
     sender_decided_at = models.DateTimeField(_("rozpatrzono nazwę"), null=True, blank=True)
     agent_phone = models.CharField(_("telefon agenta w SMS"), max_length=20, blank=True)
     reminder_hour = models.PositiveSmallIntegerField(_("godzina przypomnień"), default=9)
-    window_start = models.PositiveSmallIntegerField(_("wysyłka od godziny"), default=8)
-    window_end = models.PositiveSmallIntegerField(_("wysyłka do godziny"), default=20)
+    window_start = models.PositiveSmallIntegerField(
+        _("wysyłka od godziny"), default=default_window_start
+    )
+    window_end = models.PositiveSmallIntegerField(
+        _("wysyłka do godziny"), default=default_window_end
+    )
     created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
 
     class Meta:

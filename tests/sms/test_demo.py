@@ -18,8 +18,6 @@ def test_the_demo_agency_has_everything_the_readme_promises(db, capsys) -> None:
     statuses = set(Message.objects.filter(agency=agency).values_list("status", flat=True))
     assert statuses == set(Message.Status.values)
     client = Client()
-    response = client.post(
-        "/sms/logowanie/", {"username": demo.LOGIN, "password": demo.PASSWORD}
-    )
+    response = client.post("/sms/logowanie/", {"username": demo.LOGIN, "password": demo.PASSWORD})
     assert response.status_code == 302
     assert client.get("/sms/konto/").status_code == 200
