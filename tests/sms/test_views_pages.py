@@ -125,6 +125,7 @@ def test_sending_from_the_pages_debits_and_shows_statuses(
     page = preview.content.decode()
     assert "0,87 zł" in page
     assert "Dzien dobry Anna" in page
+    assert 'name="cost" value="0.87"' in page
     response = alice_client.post("/sms/wyslij/potwierdz/", {**data, "cost": "0.87"})
     assert response.status_code == 302
     assert Message.objects.filter(agency=agency).count() == 3
