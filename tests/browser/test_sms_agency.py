@@ -1,4 +1,4 @@
-"""An agency user writes a template with "Wstaw", fixes "ą", sends to three and refreshes statuses."""
+"""An agency user writes a template with "Wstaw", fixes "ą", sends to three, refreshes."""
 
 from datetime import timedelta
 from decimal import Decimal
