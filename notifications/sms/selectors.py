@@ -5,6 +5,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from .fields import Target
 from .models import Agency, Instalment, InsuredPerson, Message, MessageType, Policy, Vehicle
@@ -159,3 +163,31 @@ def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
             )
     spent = sum((d["spent"] for d in days), start=0)  # type: ignore[arg-type]
     return {"width": width, "height": height, "bars": bars, "top": top, "spent": spent}
+
+
+def message_rows(messages: Iterable[Message], *, detail_base: str) -> SafeString:
+    """The message list's rows in one pass: the busiest page of the module.
+
+    A loop of template nodes (url, date, truncate, floatformat per cell) costs
+    several times the queries of the page; this writes the same cells directly.
+    """
+    labels = {value: escape(label) for value, label in Message.Status.choices}
+    select = escape(_("Zaznacz"))
+    base = escape(detail_base)
+    rows = []
+    for m in messages:
+        text = m.text if len(m.text) <= 60 else m.text[:59] + "…"
+        reason = f"<br><small>{escape(m.failure_reason)}</small>" if m.failure_reason else ""
+        template = escape(m.template.name) if m.template_id and m.template else "—"
+        at = timezone.localtime(m.queued_at).strftime("%d.%m.%Y %H:%M")
+        status = escape(m.status)
+        cost = f"{m.cost:.2f}".replace(".", ",")
+        rows.append(
+            f'<tr data-status="{status}"><td><input type="checkbox" class="msg-select" '
+            f'name="message" value="{m.pk}" aria-label="{select} {m.pk}"></td>'
+            f'<td><a href="{base}{m.pk}/">{at}</a></td><td>{escape(m.recipient_name)}<br>'
+            f"<small>{escape(m.recipient)}</small></td><td>{template}</td>"
+            f'<td>{escape(text)}</td><td class="num">{cost} zł</td>'
+            f'<td class="status status--{status}">{labels.get(m.status, status)}{reason}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every cell above is escaped

@@ -469,7 +469,20 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("strona"))
     query = request.GET.copy()
     query.pop("strona", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    context = {
+        "form": form,
+        "filters": {
+            "status": data.get("status", ""),
+            "od": data.get("od") or "",
+            "do": data.get("do") or "",
+            "wzor": data.get("wzor") or "",
+            "odbiorca": data.get("odbiorca", ""),
+        },
+        "page": page,
+        "rows": selectors.message_rows(page, detail_base=reverse("sms:messages")),
+        "query": query.urlencode(),
+    }
     return render(request, "sms/message_list.html", context)
 
 
