@@ -1,6 +1,7 @@
 """Reads of the SMS module: whom a template's type matches, the message list."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -191,3 +192,30 @@ def message_rows(messages: Iterable[Message], *, detail_base: str) -> SafeString
             f'<td class="status status--{status}">{labels.get(m.status, status)}{reason}</td></tr>'
         )
     return mark_safe("".join(rows))  # noqa: S308 - every cell above is escaped
+
+
+@dataclass
+class SlicePage:
+    """A page of a long list without counting it: one row more tells whether more follow.
+
+    An agency keeps hundreds of thousands of messages; counting them all on each
+    visit would cost more than the rest of the page together.
+    """
+
+    rows: list[Message]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Message], number: str | None, per_page: int) -> "SlicePage":
+        try:
+            page = max(1, min(int(number or 1), 100_000))
+        except ValueError:
+            page = 1
+        start = (page - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        return cls(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)

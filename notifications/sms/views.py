@@ -465,8 +465,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "failure_reason",
         "template__name",
     )
-    paginator = Paginator(rows.order_by("-queued_at", "-pk"), 50)
-    page = paginator.get_page(request.GET.get("strona"))
+    page = selectors.SlicePage.of(rows.order_by("-queued_at", "-pk"), request.GET.get("strona"), 50)
     query = request.GET.copy()
     query.pop("strona", None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -480,7 +479,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "odbiorca": data.get("odbiorca", ""),
         },
         "page": page,
-        "rows": selectors.message_rows(page, detail_base=reverse("sms:messages")),
+        "rows": selectors.message_rows(page.rows, detail_base=reverse("sms:messages")),
         "query": query.urlencode(),
     }
     return render(request, "sms/message_list.html", context)
