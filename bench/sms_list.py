@@ -38,7 +38,7 @@ def seed() -> None:
     from accounts.roles import Role
     from notifications.sms.models import Agency, Message, Template
 
-    user = User.objects.create_user(username=USER, email=USER, password="bench-pass-2026")
+    user = User.objects.create_user(username=USER, email=USER)  # logged in by session_cookie
     user.groups.add(Group.objects.get(name=Role.SMS_USER))
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.SMS_AGENCY,

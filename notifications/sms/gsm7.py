@@ -69,8 +69,14 @@ def replacement(char: str) -> str:
     return ""
 
 
+_GSM = _BASIC | _EXTENSION
+
+
 def transliterate(text: str) -> str:
     """`text` in GSM-7 only: Polish letters to plain ones, the rest to a plain form or "?"."""
+    text = text.translate(POLISH)
+    if _GSM.issuperset(text):  # the common case, checked at C speed
+        return text
     return "".join(replacement(char) or "?" for char in text)
 
 
@@ -92,17 +98,21 @@ def offenders(text: str) -> list[Offender]:
 
 def length(text: str) -> int:
     """Septets of `text` once transliterated (what is sent is always GSM-7)."""
-    return sum(septets(char) for char in transliterate(text))
+    plain = transliterate(text)
+    return len(plain) + sum(plain.count(char) for char in EXTENSION)
 
 
 def parts(text: str) -> int:
     """SMS parts `text` takes: 160 septets in one, else 153 per part, escapes kept whole."""
     plain = transliterate(text)
-    total = sum(septets(char) for char in plain)
+    escapes = sum(plain.count(char) for char in EXTENSION)
+    total = len(plain) + escapes
     if total == 0:
         return 0
     if total <= SINGLE_PART:
         return 1
+    if not escapes:  # nothing can straddle a boundary
+        return -(-total // PER_PART)
     count, used = 1, 0
     for char in plain:
         width = septets(char)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -527,11 +527,12 @@ def sms_send(
     agency = Agency.objects.get(pk=agency.pk)
     sender = agency.effective_sender
     not_before = sending_window_start(now, agency)
+    # Ids rather than objects for the relations: ten thousand rows are built here.
     rows = [
         Message(
-            agency=agency,
-            template=preview.template,
-            person=p.target.person,
+            agency_id=agency.pk,
+            template_id=preview.template.pk,
+            person_id=p.target.person.pk,
             kind=preview.template.kind,
             recipient=p.target.person.phone,
             recipient_name=f"{p.target.person.first_name} {p.target.person.last_name}"[:250],
@@ -539,7 +540,7 @@ def sms_send(
             text=p.text,
             parts=p.parts,
             cost=p.cost,
-            debit=debit,
+            debit_id=debit.pk,
             reminder_key=p.key,
             not_before=not_before,
             queued_at=now,
@@ -548,13 +549,41 @@ def sms_send(
     ]
     try:
         with transaction.atomic():
-            messages = Message.objects.bulk_create(rows, batch_size=2000)
+            messages = _messages_insert(rows)
     except IntegrityError as exc:  # a reminder sent meanwhile by another send
         raise SmsError(_("Część tych przypomnień została już wysłana. Odśwież podgląd.")) from exc
     ids = [m.pk for m in messages]
     if not_before is None:
         transaction.on_commit(lambda: _queue_delivery(ids))
     return messages
+
+
+def _messages_insert(rows: list[Message]) -> list[Message]:
+    """Write many messages at once: on PostgreSQL ids from the sequence, then one COPY.
+
+    A reminder run writes thousands of rows; COPY takes a tenth of the time of
+    INSERTs built by the ORM. Elsewhere (the embedded SQLite mode) bulk_create.
+    """
+    if connection.vendor != "postgresql" or not rows:
+        return Message.objects.bulk_create(rows, batch_size=2000)
+    fields = Message._meta.concrete_fields
+    table = Message._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
+        statement = f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        # Errors of COPY (a reminder key taken meanwhile) arrive as Django's IntegrityError.
+        with connection.wrap_database_errors, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([getattr(row, f.attname) for f in fields])
+    for row in rows:
+        row._state.adding = False
+    return rows
 
 
 def _queue_delivery(ids: Sequence[int], countdown: int = 0) -> None:
@@ -647,11 +676,30 @@ def sms_messages_deliver(*, message_ids: Sequence[int]) -> list[int]:
             )
     if sent_rows:
         with transaction.atomic():
-            Message.objects.bulk_update(
-                sent_rows, ["gateway_id", "status", "sent_at", "claimed_at", "failure_reason"]
-            )
+            _mark_sent(sent_rows, now)
             DeliveryEvent.objects.bulk_create(events)
     return retry
+
+
+def _mark_sent(rows: list[Message], now: datetime) -> None:
+    """One UPDATE for a batch handed to the gateway, each row with its gateway id."""
+    if connection.vendor != "postgresql":
+        Message.objects.bulk_update(
+            rows, ["gateway_id", "status", "sent_at", "claimed_at", "failure_reason"]
+        )
+        return
+    values = ", ".join(["(%s::bigint, %s::varchar)"] * len(rows))
+    params: list[object] = [Message.Status.SENT, now]
+    for row in rows:
+        params += [row.pk, row.gateway_id]
+    with connection.cursor() as cursor:
+        # Only a message still queued moves: a report that came first is not undone.
+        cursor.execute(
+            "UPDATE sms_message AS m SET status = %s, sent_at = %s, gateway_id = v.gid, "  # noqa: S608 - only placeholders are formatted in
+            "claimed_at = NULL, failure_reason = '' "
+            f"FROM (VALUES {values}) AS v(id, gid) WHERE m.id = v.id AND m.status = 'queued'",
+            params,
+        )
 
 
 def retry_countdown(attempt: int) -> int:

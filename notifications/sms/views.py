@@ -451,21 +451,8 @@ def _filtered_messages(request: HttpRequest) -> tuple[MessageFilterForm, Any]:
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
     form, messages = _filtered_messages(request)
-    rows = messages.select_related("template").only(
-        "pk",
-        "recipient",
-        "recipient_name",
-        "text",
-        "parts",
-        "cost",
-        "status",
-        "queued_at",
-        "sent_at",
-        "final_at",
-        "failure_reason",
-        "template__name",
-    )
-    page = selectors.SlicePage.of(rows.order_by("-queued_at", "-pk"), request.GET.get("strona"), 50)
+    rows = messages.order_by("-queued_at", "-pk").values_list(*selectors.MESSAGE_ROW)
+    page = selectors.SlicePage.of(rows, request.GET.get("strona"), 50)
     query = request.GET.copy()
     query.pop("strona", None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -479,7 +466,11 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "odbiorca": data.get("odbiorca", ""),
         },
         "page": page,
-        "rows": selectors.message_rows(page.rows, detail_base=reverse("sms:messages")),
+        "rows": selectors.message_rows(
+            page.rows,
+            templates=dict(form.fields["wzor"].choices[1:]),
+            detail_base=reverse("sms:messages"),
+        ),
         "query": query.urlencode(),
     }
     return render(request, "sms/message_list.html", context)
