@@ -26,11 +26,18 @@ login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()
 
 
-# Two-factor login (agents; partners may reuse it) ------------------------------
+# Two-factor login (agents, staff; partners may reuse it) ------------------------
 #
 # The URLs pass `namespace` (where the steps' URL names live: "<ns>:login",
 # "<ns>:login-otp", "<ns>:login-setup", "<ns>:login-codes"), the `role` the
 # area needs and `success_url` (a URL name). accounts imports no other app.
+
+
+def may_enter(user: Any, role: Role) -> bool:
+    """The staff's area is the admin: Django's `is_staff` opens it; other areas need the role."""
+    if role == Role.STAFF:
+        return bool(user.is_active and user.is_staff)
+    return bool(user.has_role(role))
 
 
 class OtpCodeForm(forms.Form):
@@ -52,7 +59,7 @@ class TwoFactorLoginView(auth_views.LoginView):
 
     def form_valid(self, form: PortalLoginForm) -> HttpResponse:
         user = form.get_user()
-        if self.role is not None and not user.has_role(self.role):
+        if self.role is not None and not may_enter(user, self.role):
             security_event(
                 "access.refused", request=self.request, who=f"user:{user.pk}", role=str(self.role)
             )
@@ -142,7 +149,7 @@ def otp_recovery_codes(
 ) -> HttpResponse:
     """Show the new recovery codes once (GET); POST issues a fresh set for a verified user."""
     user = request.user
-    if not user.is_authenticated or not user.is_verified() or not user.has_role(role):
+    if not user.is_authenticated or not user.is_verified() or not may_enter(user, role):
         return redirect(f"{namespace}:login")
     if request.method == "POST":
         request.session[otp.RECOVERY_CODES_KEY] = otp.recovery_codes_issue(user)
@@ -154,3 +161,9 @@ def otp_recovery_codes(
         "accounts/otp_codes.html",
         {"codes": codes, "heading": heading, "success_url": success_url, "namespace": namespace},
     )
+
+
+# The admin opens only after this login (accounts.admin_site, accounts.staff_urls).
+staff_login = TwoFactorLoginView.as_view(
+    namespace="staff", role=Role.STAFF, extra_context={"heading": _("Logowanie obsługi portalu")}
+)

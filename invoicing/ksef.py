@@ -9,20 +9,22 @@ sends nothing (invoices stay "not sent" for staff to submit in KSeF's own
 application), a dotted path names a client class of one's own.
 """
 
+import base64
 import enum
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from lxml import etree
 
-from .models import Invoice, VatRate
+from .models import Invoice, PaymentMethod, VatRate
 
 FA3_NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 _NS = "{" + FA3_NAMESPACE + "}"
@@ -36,8 +38,8 @@ _RATE_FIELDS = {
 # FA(3)'s code of a rate in a line (P_12); 0 % for a domestic sale is "0 KR".
 _RATE_CODES = {VatRate.BASIC: "23", VatRate.REDUCED: "8", VatRate.SUPER_REDUCED: "5"}
 _RATE_CODES[VatRate.ZERO] = "0 KR"
-# FormaPlatnosci 6 is "przelew" (a transfer; card and BLIK payments settle as one).
-PAYMENT_TRANSFER = "6"
+# FA(3)'s FormaPlatnosci: 2 card, 6 transfer, 7 mobile payment (BLIK).
+_PAYMENT_CODES = {PaymentMethod.CARD: "2", PaymentMethod.TRANSFER: "6", PaymentMethod.MOBILE: "7"}
 
 
 def _el(parent: etree._Element, tag: str, text: object = None) -> etree._Element:
@@ -141,7 +143,9 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
     if invoice.place:
         _el(fa, "P_1M", invoice.place)
     _el(fa, "P_2", invoice.number)
-    _el(fa, "P_6", invoice.sale_date.isoformat())
+    if invoice.sale_date != invoice.issue_date:
+        # Only a sale date that differs from the issue date is stated (art. 106e ust. 1 pkt 6).
+        _el(fa, "P_6", invoice.sale_date.isoformat())
     totals = {total.rate: total for total in invoice.totals_by_rate()}
     for rate, (net_field, tax_field) in _RATE_FIELDS.items():
         if rate in totals:
@@ -156,7 +160,7 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
     payment = _el(fa, "Platnosc")
     _el(payment, "Zaplacono", 1)
     _el(payment, "DataZaplaty", timezone.localdate(invoice.paid_at).isoformat())
-    _el(payment, "FormaPlatnosci", PAYMENT_TRANSFER)
+    _el(payment, "FormaPlatnosci", _PAYMENT_CODES[PaymentMethod(invoice.payment_method)])
     account = _el(payment, "RachunekBankowy")
     _el(account, "NrRB", invoice.seller_iban.removeprefix("PL"))
     if invoice.seller_bank:
@@ -164,7 +168,14 @@ def _fa(root: etree._Element, invoice: Invoice) -> None:
 
 
 def invoice_fa3_xml(invoice: Invoice) -> bytes:
-    """The invoice as an FA(3) document (UTF-8), as KSeF takes it."""
+    """The invoice as an FA(3) document (UTF-8), as KSeF takes it: the one written at issue."""
+    if invoice.fa3_xml:
+        return invoice.fa3_xml.encode()
+    return build_fa3_xml(invoice)
+
+
+def build_fa3_xml(invoice: Invoice) -> bytes:
+    """Write the FA(3) document of an invoice from its rows."""
     root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})
     _header(root, invoice)
     _parties(root, invoice)
@@ -180,6 +191,21 @@ def invoice_fa3_xml(invoice: Invoice) -> bytes:
 
 def invoice_fa3_filename(invoice: Invoice) -> str:
     return f"{invoice.filename_stem}.xml"
+
+
+def invoice_fa3_response(invoice: Invoice) -> HttpResponse:
+    """The FA(3) XML as a download, for a view that has already checked who may see it."""
+    response = HttpResponse(invoice_fa3_xml(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_fa3_filename(invoice)}"'
+    return response
+
+
+def ksef_verification_url(invoice: Invoice) -> str:
+    """KSeF's "KOD I" link: anyone holding the printout can check the invoice in KSeF."""
+    digest = hashlib.sha256(invoice_fa3_xml(invoice)).digest()
+    token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    day = invoice.issue_date.strftime("%d-%m-%Y")
+    return f"{settings.KSEF_QR_BASE_URL}/invoice/{invoice.seller_nip}/{day}/{token}"
 
 
 # The client ------------------------------------------------------------------
@@ -222,7 +248,7 @@ def _crc8(data: bytes) -> int:
     return crc
 
 
-def ksef_number_for(*, seller_nip: str, day: datetime, seed: str) -> str:
+def ksef_number_for(*, seller_nip: str, day: date, seed: str) -> str:
     """A number shaped like KSeF's: NIP-YYYYMMDD-12 hex digits-2 hex check digits."""
     body = f"{seller_nip}-{day:%Y%m%d}-{hashlib.sha256(seed.encode()).hexdigest()[:12].upper()}"
     return f"{body}-{_crc8(body.encode()):02X}"
@@ -269,21 +295,28 @@ class FakeKsef:
             if isinstance(scripted, KsefError):
                 raise scripted
             self.submitted.append(xml)
-            now = timezone.now()
+            today = timezone.localdate()
             digest = hashlib.sha256(xml).hexdigest()[:10].upper()
-            reference = f"{now:%Y%m%d}-EE-{digest}-{len(self.submitted):02d}"
+            reference = f"{today:%Y%m%d}-EE-{digest}-{len(self.submitted):02d}"
             self._references[key] = reference
             self._decisions[reference] = scripted or KsefStatus(
                 state=Decision.ACCEPTED,
-                ksef_number=ksef_number_for(seller_nip=seller_nip, day=now, seed=reference),
+                ksef_number=ksef_number_for(seller_nip=seller_nip, day=today, seed=reference),
             )
             return reference
 
     def status(self, *, reference: str, seller_nip: str) -> KsefStatus:
         with self._lock:
-            if reference not in self._decisions:
-                raise KsefError(f"Nieznany numer referencyjny {reference}.")
-            return self._decisions[reference]
+            if reference in self._decisions:
+                return self._decisions[reference]
+        # Sent by another process (a worker's sibling, or before a restart): the
+        # fake accepts by default, under the number its reference always gives.
+        try:
+            day = datetime.strptime(reference[:8], "%Y%m%d").date()  # noqa: DTZ007 (a date)
+        except ValueError as exc:
+            raise KsefError(f"Nieznany numer referencyjny {reference}.") from exc
+        number = ksef_number_for(seller_nip=seller_nip, day=day, seed=reference)
+        return KsefStatus(state=Decision.ACCEPTED, ksef_number=number)
 
 
 _fake = FakeKsef()

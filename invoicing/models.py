@@ -5,8 +5,6 @@ keeps its own copy of the seller's and buyer's data rather than pointing at
 rows that may be edited later. Only its delivery (e-mail, KSeF) moves on.
 """
 
-from decimal import Decimal
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from num2words import num2words
@@ -35,8 +33,15 @@ class KsefState(models.TextChoices):
     REJECTED = "rejected", _("odrzucona przez KSeF")
 
 
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("przelew")
+    CARD = "card", _("karta płatnicza")
+    MOBILE = "mobile", _("płatność mobilna (BLIK)")
+
+
 class Invoice(models.Model):
     KsefState = KsefState
+    PaymentMethod = PaymentMethod
 
     class Basis(models.TextChoices):
         NET = Basis.NET, _("od cen netto")
@@ -51,6 +56,12 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("data wystawienia"))
     sale_date = models.DateField(_("data sprzedaży"))
     paid_at = models.DateTimeField(_("zapłacono"))
+    payment_method = models.CharField(
+        _("forma płatności"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.TRANSFER,
+    )
     place = models.CharField(_("miejsce wystawienia"), max_length=100, blank=True)
     basis = models.CharField(_("sposób liczenia"), max_length=5, choices=Basis.choices)
     currency = models.CharField(_("waluta"), max_length=3, default="PLN")
@@ -71,6 +82,10 @@ class Invoice(models.Model):
     net_total = models.DecimalField(_("razem netto"), max_digits=12, decimal_places=2)
     vat_total = models.DecimalField(_("razem VAT"), max_digits=12, decimal_places=2)
     gross_total = models.DecimalField(_("razem brutto"), max_digits=12, decimal_places=2)
+
+    # The FA(3) document as written at issue: KSeF gets these bytes, and the
+    # verification link on the PDF carries their hash, whatever later code writes.
+    fa3_xml = models.TextField(_("faktura FA(3) (XML)"), blank=True)
 
     # Delivery by e-mail: asked for at issue, done once by a task after commit.
     send_to = models.EmailField(_("wysłać na adres"), blank=True)
@@ -104,6 +119,11 @@ class Invoice(models.Model):
     def gross_in_words(self) -> str:
         """The gross total in Polish words, e.g. "sto złotych, zero groszy"."""
         return num2words(self.gross_total, lang="pl", to="currency", currency=self.currency)
+
+    @property
+    def ksef_reason(self) -> str:
+        """Why KSeF rejected the invoice (blank unless rejected)."""
+        return self.ksef_error
 
     def totals_by_rate(self) -> list[RateTotal]:
         """Net, tax and gross per VAT rate, as the summary of the invoice shows them."""
@@ -151,13 +171,6 @@ class InvoiceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
 
-    @property
-    def unit_net_display(self) -> Decimal:
-        """The unit net price shown on paper: given, or worked out of the line's net value."""
-        if self.unit_net is not None:
-            return self.unit_net
-        return (self.net / self.quantity).quantize(Decimal("0.01"))
-
 
 class InvoiceEvent(models.Model):
     """One thing that happened to an invoice after it was issued. Rows are only ever added."""
@@ -181,7 +194,7 @@ class InvoiceEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind}"
+        return str(self.get_kind_display())
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

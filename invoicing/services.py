@@ -21,17 +21,28 @@ from django.db.models import Q
 from django.utils import timezone
 from stdnum.pl import nip as nip_number
 
+from accounts.queueing import queue, queue_after_commit
 from notifications.services import Attachment, email_enqueue
 
 from . import ksef
 from .amounts import Basis, line_amounts, rate_totals
-from .models import Invoice, InvoiceCounter, InvoiceEvent, InvoiceItem, KsefState, VatRate
+from .models import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceEvent,
+    InvoiceItem,
+    KsefState,
+    PaymentMethod,
+    VatRate,
+)
 from .pdf import invoice_pdf, invoice_pdf_filename
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died; the sweep frees it.
 STALE_CLAIM = timedelta(minutes=10)
+# How long an invoice's e-mail waits for KSeF's number before it goes without it.
+KSEF_EMAIL_WAIT = timedelta(hours=1)
 
 
 class InvoiceError(ValueError):
@@ -102,13 +113,22 @@ def invoice_issue(
     topic: str,
     paid_at: datetime,
     send_to: str = "",
+    payment_method: str = PaymentMethod.TRANSFER,
 ) -> Invoice:
-    """Issue the invoice for `topic` (or return the one issued for it before)."""
+    """Issue the invoice for `topic` (or return the one issued for it before).
+
+    Call it as the last step of the payment's transaction: the year's counter
+    stays locked until that transaction ends, and every other issuer waits.
+    """
     existing = Invoice.objects.filter(topic=topic).first()
     if existing is not None:
         return existing
     basis = _basis_of(lines)
     buyer_nip = _buyer_nip(buyer)
+    if payment_method not in PaymentMethod.values:
+        raise InvoiceError(f"Unknown payment method {payment_method!r}.")
+    if not buyer.name.strip() or not buyer.address.strip():
+        raise InvoiceError("The buyer's name and address are required.")
     try:
         with transaction.atomic():
             return _issue(
@@ -119,11 +139,15 @@ def invoice_issue(
                 topic=topic,
                 paid_at=paid_at,
                 send_to=send_to,
+                payment_method=payment_method,
             )
     except IntegrityError:
         # Another transaction issued this topic in another year's sequence (at
         # midnight on 31 December); the unique topic kept it single.
-        return Invoice.objects.get(topic=topic)
+        existing = Invoice.objects.filter(topic=topic).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _issue(
@@ -135,6 +159,7 @@ def _issue(
     topic: str,
     paid_at: datetime,
     send_to: str,
+    payment_method: str,
 ) -> Invoice:
     now = timezone.now()
     issue_date = timezone.localdate(now)
@@ -169,6 +194,7 @@ def _issue(
         issue_date=issue_date,
         sale_date=timezone.localdate(paid_at),
         paid_at=paid_at,
+        payment_method=payment_method,
         place=settings.INVOICE_PLACE,
         basis=basis,
         seller_name=settings.INVOICE_SELLER_NAME,
@@ -202,37 +228,47 @@ def _issue(
         )
         for position, (line, amounts) in enumerate(priced, start=1)
     )
+    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
+    invoice.save(update_fields=["fa3_xml"])
     InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
     _queue_delivery(invoice)
     return invoice
 
 
 def _queue_delivery(invoice: Invoice) -> None:
-    from .tasks import invoice_email_task, invoice_ksef_submit_task
+    if invoice.send_to:
+        queue_after_commit(
+            "invoicing.tasks.invoice_email_task", invoice.pk, sweeper="invoicing_sweep"
+        )
+    queue_after_commit(
+        "invoicing.tasks.invoice_ksef_submit_task", invoice.pk, sweeper="invoicing_sweep"
+    )
 
-    invoice_id = invoice.pk
-    send = bool(invoice.send_to)
 
-    def publish() -> None:
-        try:
-            if send:
-                invoice_email_task.delay(invoice_id)
-            invoice_ksef_submit_task.delay(invoice_id)
-        except Exception:  # broker down: invoicing_sweep queues it later
-            logger.warning("invoicing: could not queue delivery of invoice %s", invoice_id)
+def _email_waits_for_ksef(invoice: Invoice) -> bool:
+    """Whether the e-mail should wait for KSeF, so that the PDF carries its number and QR code.
 
-    transaction.on_commit(publish)
+    It waits at most KSEF_EMAIL_WAIT (KSeF may be down: the buyer still gets the
+    invoice); an invoice KSeF refused is not sent at all: staff must act on it.
+    """
+    if ksef.get_client() is None or invoice.ksef_state == KsefState.ACCEPTED:
+        return False
+    if invoice.ksef_state == KsefState.REJECTED:
+        return True
+    return invoice.issued_at > timezone.now() - KSEF_EMAIL_WAIT
 
 
 @transaction.atomic
 def invoice_email_send(*, invoice_id: int) -> bool:
     """Put the invoice's e-mail with its PDF into the outbox, once."""
+    invoice = Invoice.objects.filter(pk=invoice_id).first()
+    if invoice is None or _email_waits_for_ksef(invoice):
+        return False
     claimed = Invoice.objects.filter(pk=invoice_id, emailed_at__isnull=True, send_to__gt="").update(
         emailed_at=timezone.now()
     )
     if not claimed:
         return False
-    invoice = Invoice.objects.get(pk=invoice_id)
     email_enqueue(
         to=invoice.send_to,
         template="invoice",
@@ -261,8 +297,8 @@ def invoice_ksef_submit(*, invoice_id: int) -> bool:
     invoice = Invoice.objects.get(pk=invoice_id)
     try:
         reference = client.send(xml=ksef.invoice_fa3_xml(invoice), seller_nip=invoice.seller_nip)
-    except ksef.KsefError as exc:
-        # Not sent: free the claim so that the sweep tries again later.
+    except Exception as exc:
+        # Not sent: free the claim so that a retry (or the sweep) tries again.
         Invoice.objects.filter(pk=invoice_id).update(ksef_claimed_at=None)
         InvoiceEvent.objects.create(
             invoice=invoice, kind=InvoiceEvent.Kind.KSEF_ERROR, note=str(exc)
@@ -296,34 +332,39 @@ def invoice_ksef_check(*, invoice_id: int) -> str:
         kind, note = InvoiceEvent.Kind.KSEF_REJECTED, result.reason
     invoice.save(update_fields=["ksef_state", "ksef_number", "ksef_error", "ksef_decided_at"])
     InvoiceEvent.objects.create(invoice=invoice, kind=kind, note=note)
+    if invoice.ksef_state == KsefState.ACCEPTED and invoice.send_to and not invoice.emailed_at:
+        _queue_email(invoice.pk)  # the e-mail waited for the KSeF number
     return invoice.ksef_state
+
+
+def _queue_email(invoice_id: int) -> None:
+    queue_after_commit("invoicing.tasks.invoice_email_task", invoice_id, sweeper="invoicing_sweep")
 
 
 def invoicing_sweep() -> int:
     """Queue again the e-mails and KSeF steps that were never done; return how many."""
-    from .tasks import invoice_email_task, invoice_ksef_check_task, invoice_ksef_submit_task
-
     cutoff = timezone.now() - STALE_CLAIM
     Invoice.objects.filter(ksef_state=KsefState.NOT_SENT, ksef_claimed_at__lt=cutoff).update(
         ksef_claimed_at=None
     )
     old = Q(created_at__lt=timezone.now() - timedelta(minutes=5))
     queued = 0
-    for invoice_id in Invoice.objects.filter(old, emailed_at__isnull=True, send_to__gt="")[
-        :200
-    ].values_list("pk", flat=True):
-        invoice_email_task.delay(invoice_id)
+    unsent = Invoice.objects.filter(old, emailed_at__isnull=True, send_to__gt="")
+    if ksef.get_client() is not None:
+        unsent = unsent.exclude(ksef_state=KsefState.REJECTED)
+    for invoice_id in unsent[:200].values_list("pk", flat=True):
+        queue("invoicing.tasks.invoice_email_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     if ksef.get_client() is None:
         return queued
     for invoice_id in Invoice.objects.filter(
         old, ksef_state=KsefState.NOT_SENT, ksef_claimed_at__isnull=True
     )[:200].values_list("pk", flat=True):
-        invoice_ksef_submit_task.delay(invoice_id)
+        queue("invoicing.tasks.invoice_ksef_submit_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     for invoice_id in Invoice.objects.filter(ksef_state=KsefState.SENT)[:200].values_list(
         "pk", flat=True
     ):
-        invoice_ksef_check_task.delay(invoice_id)
+        queue("invoicing.tasks.invoice_ksef_check_task", invoice_id, sweeper="invoicing_sweep")
         queued += 1
     return queued

@@ -20,6 +20,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from accounts.queueing import queue, queue_after_commit
+
 from .gateways import GatewayRejected, get_gateway
 from .models import OutboxAttachment, OutboxMessage
 
@@ -60,15 +62,9 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
 
 
 def _queue_after_commit(message_id: int) -> None:
-    from .tasks import outbox_deliver
-
-    def publish() -> None:
-        try:
-            outbox_deliver.delay(message_id)
-        except Exception:  # broker down: the row waits for outbox_requeue_stale
-            logger.warning("outbox: could not queue message %s; it will be re-queued", message_id)
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "notifications.tasks.outbox_deliver", message_id, sweeper="outbox_requeue_stale"
+    )
 
 
 @transaction.atomic
@@ -185,7 +181,7 @@ def outbox_requeue_stale() -> int:
         .values_list("pk", flat=True)[:500]
     )
     for message_id in stale:
-        _queue_after_commit(message_id)
+        queue("notifications.tasks.outbox_deliver", message_id, sweeper="outbox_requeue_stale")
     return len(stale)
 
 

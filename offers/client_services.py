@@ -31,9 +31,15 @@ from payments.models import Payment
 from payments.providers.base import ProviderError
 
 from . import documents, services
-from .evidence import ClientEntryFailure, ConsentAcceptance, DocumentDownload
-from .models import WARSAW, Offer, OfferEvent, ProductDocument
-from .payables import PAYABLE_TYPE
+from .evidence import (
+    CONSENTS,
+    DOCUMENT_KINDS,
+    ClientEntryFailure,
+    ConsentAcceptance,
+    DocumentDownload,
+)
+from .models import PAYABLE_TYPE, WARSAW, Offer, OfferEvent, ProductDocument
+from .selectors import consents_done, downloads_done
 
 OFFER_LIMIT = ratelimit.Limit("dms-offer", max_failures=5, window=15 * 60, lockout=15 * 60)
 IP_LIMIT = ratelimit.Limit("dms-ip", max_failures=5, window=15 * 60, lockout=15 * 60)
@@ -48,46 +54,10 @@ LOCKED = _(
     "Spróbuj ponownie później albo skontaktuj się z agentem."
 )
 
-DOCUMENT_KINDS = (
-    DocumentDownload.Kind.OFFER,
-    DocumentDownload.Kind.OWU,
-    DocumentDownload.Kind.REGULATIONS,
-)
 _PRODUCT_KIND = {
     DocumentDownload.Kind.OWU: ProductDocument.Kind.OWU,
     DocumentDownload.Kind.REGULATIONS: ProductDocument.Kind.REGULATIONS,
 }
-
-
-@dataclass(frozen=True)
-class Consent:
-    code: str
-    version: str
-    text: str
-    required: bool = True
-
-
-# The wording is evidence: change a text only together with its version.
-CONSENTS = (
-    Consent(
-        "documents",
-        "2024-07-09",
-        "Oświadczam, że przed zawarciem umowy otrzymałem(-am) i zapoznałem(-am) się z ofertą, "
-        "Ogólnymi warunkami ubezpieczenia oraz Regulaminem płatności, i akceptuję ich treść.",
-    ),
-    Consent(
-        "distance",
-        "2024-07-09",
-        "Wyrażam zgodę na zawarcie umowy ubezpieczenia na odległość, w Dualnym Modelu "
-        "Sprzedaży (DMS), przez opłacenie składki za pośrednictwem portalu.",
-    ),
-    Consent(
-        "electronic",
-        "2024-07-09",
-        "Wyrażam zgodę na doręczenie polisy i dokumentów umowy w postaci elektronicznej "
-        "na adres e-mail podany w ofercie.",
-    ),
-)
 
 
 class EntryRefused(Exception):
@@ -335,37 +305,13 @@ def offer_for_client(offer_id: int) -> Offer | None:
     return Offer.objects.select_related("product", "package", "agent").filter(pk=offer_id).first()
 
 
-def document_password(offer: Offer) -> str:
-    """The offer PDF opens with the PESEL (new portal) or the 4-digit file password (old)."""
-    if offer.product.is_new_portal and offer.holder_pesel:
-        return normalise_identifier(offer.holder_pesel)
-    return offer.file_password
-
-
 def offer_can_pay(offer: Offer, now: datetime | None = None) -> bool:
-    return offer.state == Offer.State.SENT and not offer.deadline_passed(now)
+    return offer.may_take_money(now)
 
 
 def documents_available(offer: Offer, now: datetime | None = None) -> bool:
     """While the offer can be paid, and after it was; not once it is cancelled or out of time."""
     return offer.state in {Offer.State.PAID, Offer.State.POLICY} or offer_can_pay(offer, now)
-
-
-def downloads_done(offer: Offer) -> set[str]:
-    return set(
-        DocumentDownload.objects.filter(offer=offer, offer_version=offer.version).values_list(
-            "kind", flat=True
-        )
-    )
-
-
-def consents_done(offer: Offer) -> bool:
-    accepted = set(
-        ConsentAcceptance.objects.filter(offer=offer, offer_version=offer.version).values_list(
-            "code", "text_version"
-        )
-    )
-    return all((c.code, c.version) in accepted for c in CONSENTS if c.required)
 
 
 def _require_payable(offer: Offer) -> None:
@@ -386,7 +332,7 @@ def _require_payable(offer: Offer) -> None:
 def document_for_client(*, offer: Offer, kind: str) -> tuple[str, bytes]:
     """The exact file to serve: the offer PDF is encrypted, the OWU and regulations are not."""
     if kind == DocumentDownload.Kind.OFFER:
-        data = encrypt_pdf(documents.offer_pdf(offer), document_password(offer))
+        data = encrypt_pdf(documents.offer_pdf(offer), offer.document_password)
         return documents.offer_pdf_filename(offer), data
     document = documents.product_document(product=offer.product, kind=_PRODUCT_KIND[kind])
     with document.file.open("rb") as handle:
@@ -492,12 +438,3 @@ def offer_payment_start(*, offer: Offer, method: str, visitor: Visitor) -> str:
             _("Operator płatności jest chwilowo niedostępny. Spróbuj ponownie za kilka minut.")
         ) from exc
     return url
-
-
-def payments_of_offer(offer: Offer) -> list[Payment]:
-    """The offer's payments with their history, newest first (read-only)."""
-    return list(
-        Payment.objects.filter(payable_type=PAYABLE_TYPE, payable_id=str(offer.pk))
-        .prefetch_related("events")
-        .order_by("-created_at", "-pk")
-    )

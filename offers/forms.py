@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip, pesel, regon
+
+from payments.formatting import format_amount
 
 from .models import Offer, Package, earliest_protection_start, payment_deadline_for
 from .services import OfferDetails, local_today
@@ -71,7 +72,7 @@ def package_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         "product"
     )
     for package in packages.order_by("product__position", "product__code", "position"):
-        label = f"{package.product.code} — {package.name} ({number_format(package.premium, 2)} zł)"
+        label = f"{package.product.code} — {package.name} ({format_amount(package.premium)})"
         groups.setdefault(f"{package.product.code} — {package.product.name}", []).append(
             (package.pk, label)
         )

@@ -59,6 +59,7 @@ urlpatterns = [
     path("oferta/logowanie/", client_views.client_pesel, name="client-pesel"),
     path("oferta/haslo/", client_views.client_password, name="client-password"),
     path("oferta/szczegoly/", client_views.client_offer, name="client-offer"),
+    path("oferta/stan/", client_views.client_offer_status, name="client-offer-status"),
     path("oferta/dokumenty/<slug:slug>/", client_views.client_document, name="client-document"),
     path("oferta/zgody/", client_views.client_consents, name="client-consents"),
     path("oferta/platnosc/", client_views.client_pay, name="client-pay"),

@@ -113,7 +113,7 @@ def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
             offer.issued_on.strftime("%d.%m.%Y"),
             offer.protection_start.strftime("%d.%m.%Y"),
             offer.protection_end.strftime("%d.%m.%Y"),
-            offer.payment_deadline.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M"),
+            offer.payment_deadline_local.strftime("%d.%m.%Y %H:%M"),
         ]
 
 
@@ -229,7 +229,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "offer": offer,
         "now": now,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "events": selectors.offer_timeline(offer),
         "links": offer.links.all()[:10],
         "send_form": SendForm(),
@@ -368,7 +368,7 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
         "offers/offer_policy.html",
         {
             "offer": offer,
-            "deadline": offer.payment_deadline.astimezone(WARSAW),
+            "deadline": offer.payment_deadline_local,
             "policy": Policy.objects.filter(offer=offer).first(),
         },
     )
@@ -380,10 +380,7 @@ def offer_policy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The policy PDF as the client received it (encrypted with the same password)."""
     offer = _get_offer_for_agent(request, pk)
     issued = get_object_or_404(Policy.objects.select_related("offer__package"), offer=offer)
-    response = HttpResponse(policy.policy_pdf(issued), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{policy.policy_filename(issued)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(policy.policy_pdf(issued), filename=policy.policy_filename(issued))
 
 
 @agent_required

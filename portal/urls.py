@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    path("konto/obsluga/", include("accounts.staff_urls")),
     path("", include("offers.urls")),
     path("platnosci/", include("payments.urls")),
     path("powiadomienia/", include("notifications.urls")),

@@ -144,3 +144,12 @@ def organisation(alice, bob):  # type: ignore[no-untyped-def]
     Membership.objects.create(organisation=agency, user=alice, role=Membership.Role.OWNER)
     Membership.objects.create(organisation=agency, user=bob, role=Membership.Role.MEMBER)
     return agency
+
+
+@pytest.fixture
+def staff_client(staff):  # type: ignore[no-untyped-def]
+    """The staff user signed in with both factors: the admin opens only to such a session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    return session_verified_by(staff, device)

@@ -65,7 +65,7 @@ print(json.dumps({"judged": len(judged)}))
 """
 
 
-def _database_url() -> str:
+def database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
@@ -84,7 +84,7 @@ def guess_in_processes(
     start_at = time.time() + 4  # every process has set Django up by then
     base = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "RL_PREFIX": settings.RATELIMIT_PREFIX,
         "GUESSER": guesser,
         "JUDGED_EVENT": judged_event,

@@ -15,6 +15,7 @@ from invoicing.models import Invoice
 from invoicing.services import Buyer, InvoiceLine, invoice_issue
 
 SCHEMAS = "ksef_client.documents.fa3.schemas"
+MAIN_SCHEMA = "schemat_FA(3)_v1-0E.xsd"
 
 AGENCY = Buyer(
     name="Agencja Ubezpieczeniowa Polna sp. z o.o.",
@@ -68,7 +69,9 @@ class PackagedSchemas(etree.Resolver):
 
 @pytest.fixture(scope="session")
 def fa3_schema() -> etree.XMLSchema:
-    folder = Path(str(resources.files(SCHEMAS)))
+    # The schemas folder is a namespace package: join a file name to get a real path.
+    main = Path(str(resources.files(SCHEMAS).joinpath(MAIN_SCHEMA)))
+    folder = main.parent
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(PackagedSchemas(folder))
-    return etree.XMLSchema(etree.parse(str(folder / "schemat_FA(3)_v1-0E.xsd"), parser))
+    return etree.XMLSchema(etree.parse(str(main), parser))

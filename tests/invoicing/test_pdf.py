@@ -1,11 +1,18 @@
+import base64
+import hashlib
 import io
 from decimal import Decimal
 
 import pytest
+from ksef_client.config import KsefClientOptions
+from ksef_client.services.verification_link import VerificationLinkService
 from pypdf import PdfReader
 
+from invoicing import ksef
+from invoicing.ksef import ksef_verification_url
 from invoicing.pdf import invoice_pdf, invoice_pdf_filename
 from invoicing.services import Buyer, InvoiceLine
+from invoicing.tasks import invoice_ksef_submit_task
 
 from .conftest import issue
 
@@ -63,3 +70,22 @@ def test_it_shows_a_consumer_without_a_nip_and_lines_counted_from_net():
     assert "199,98" in text and "46,00" in text and "245,98" in text  # the 23 % rate
     assert "10,00" in text and "0,50" in text and "10,50" in text  # the 5 % rate
     assert "256,48" in text  # gross of both
+
+
+def test_it_prints_ksef_verification_code_once_accepted(ksef_fake, settings):
+    invoice = issue()
+    assert "KSeF" not in text_of(invoice_pdf(invoice))  # not in KSeF yet: no code
+    invoice_ksef_submit_task(invoice.pk)
+    invoice.refresh_from_db()
+    url = ksef_verification_url(invoice)
+    official = VerificationLinkService(
+        KsefClientOptions(base_url="https://api-test.ksef.mf.gov.pl")
+    ).build_invoice_verification_url(
+        invoice.seller_nip,
+        invoice.issue_date,
+        base64.b64encode(hashlib.sha256(ksef.invoice_fa3_xml(invoice)).digest()).decode(),
+    )
+    assert url == official
+    text = text_of(invoice_pdf(invoice)).replace(" ", "")
+    assert invoice.ksef_number in text
+    assert url in text

@@ -64,6 +64,8 @@ def test_it_compacts_a_formatted_buyer_nip():
         (Buyer(name="Firma", address="ul. A 1, 00-001 Warszawa", nip="1234567890"), None),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), unit_gross=Decimal(1))]),
         (AGENCY, [InvoiceLine(description="x")]),
+        (Buyer(name=" ", address="ul. A 1, 00-001 Warszawa"), None),
+        (Buyer(name="Firma", address=""), None),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), vat_rate=22)]),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), quantity=Decimal(0))]),
         (
@@ -80,3 +82,9 @@ def test_it_refuses_what_no_invoice_may_say(buyer, lines):
         issue("t:1", *(lines or []), buyer=buyer)
     assert not Invoice.objects.exists()
     assert not InvoiceCounter.objects.filter(last_number__gt=0).exists()
+
+
+def test_it_refuses_an_unknown_payment_method():
+    with pytest.raises(InvoiceError):
+        issue(payment_method="cash")
+    assert not Invoice.objects.exists()

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import PortalLoginForm
-from accounts.models import User
+from accounts.forms import InvitationForm, InvitationSignupForm, PortalLoginForm
+from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role
+from accounts.services import invitation_create
 from accounts.views import OtpCodeForm
 from offers import client_forms, services
 from offers import forms as offer_forms
@@ -177,6 +178,42 @@ def _sandbox() -> Prepared:
     return client, url, {"method": Payment.Method.BLIK, "blik_code": "123456", "action": "pay"}
 
 
+def _organisation_owner() -> tuple[User, Organisation]:
+    owner = _agent()
+    organisation = Organisation.objects.create(
+        kind=Organisation.Kind.SMS_AGENCY,
+        name="Agencja Demo",
+        nip="5260250274",
+        address="ul. Polna 1, 00-001 Warszawa",
+    )
+    Membership.objects.create(organisation=organisation, user=owner, role=Membership.Role.OWNER)
+    return owner, organisation
+
+
+def _invite() -> Prepared:
+    owner, organisation = _organisation_owner()
+    client = Client()
+    client.force_login(owner)
+    url = reverse("organisations:invite", args=[organisation.pk])
+    return client, url, {"email": "nowy@example.com", "role": Membership.Role.MEMBER}
+
+
+def _invitation_signup() -> Prepared:
+    owner, organisation = _organisation_owner()
+    issued = invitation_create(
+        organisation=organisation, email="nowy@example.com", invited_by=owner
+    )
+    url = reverse("organisations:accept", args=[issued.token])
+    data = {
+        "username": "nowy",
+        "first_name": "Nowy",
+        "last_name": "Członek",
+        "password1": "dlugie-haslo-2026",
+        "password2": "dlugie-haslo-2026",
+    }
+    return Client(), url, data
+
+
 def _column(model: type[models.Model], name: str) -> models.Field:
     return model._meta.get_field(name)  # type: ignore[return-value]
 
@@ -213,6 +250,11 @@ CASES: dict[type[forms.BaseForm], Case] = {
     client_forms.ConsentForm: Case(_client_consents),
     client_forms.PaymentMethodForm: Case(_client_pay),
     SandboxPayForm: Case(_sandbox),
+    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
+    InvitationSignupForm: Case(
+        _invitation_signup,
+        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
+    ),
 }
 
 
