@@ -56,8 +56,8 @@ def test_a_csv_statement_and_manual_assignment(agency, other_agency, staff) -> N
     assert services.agency_balance(agency) == Decimal("50.00")
 
 
-def test_staff_upload_a_statement_in_the_admin(client, staff, agency) -> None:
-    client.force_login(staff)
+def test_staff_upload_a_statement_in_the_admin(staff_client, agency) -> None:
+    client = staff_client
     upload = SimpleUploadedFile("wyciag.sta", MT940.encode())
     response = client.post("/admin/sms/bankstatement/add/", {"file": upload}, follow=True)
     assert "Zaksięgowano: 1" in response.content.decode()

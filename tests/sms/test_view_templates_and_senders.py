@@ -105,9 +105,9 @@ def test_sender_names_follow_the_operators_rules(alice_client, agency, name) -> 
     assert agency.sender_state == "none"
 
 
-def test_staff_authorise_in_the_admin(client, staff, agency) -> None:
+def test_staff_authorise_in_the_admin(staff_client, agency) -> None:
     services.sender_name_choose(agency=agency, name="Agencja Kot")
-    client.force_login(staff)
+    client = staff_client
     page = client.get(f"/admin/sms/agency/{agency.pk}/change/").content.decode()
     assert "Agencja przesyła dokument" in page
     client.post(
