@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
-from portal.demo import ensure_user
 
 from . import services
 from .models import (
@@ -69,6 +68,16 @@ TEMPLATES = [
     ),
     ("birthday", "Urodziny", "Wszystkiego najlepszego, {imie}! Zyczy Agencja Demo."),
 ]
+
+
+def ensure_user(*, username: str, password: str, role: Role, **fields: object) -> User:
+    """Create the demo user once; on later runs leave it (and its password) as it is."""
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def load() -> list[str]:

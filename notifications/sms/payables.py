@@ -4,7 +4,7 @@ from payments import registry
 from payments.models import Payment
 from payments.registry import PayableInfo
 
-PAYABLE_TYPE = "sms.topup"
+from .topups import PAYABLE_TYPE, topup_credit_online
 
 
 def describe(payable_id: str) -> PayableInfo | None:
@@ -23,8 +23,6 @@ def describe(payable_id: str) -> PayableInfo | None:
 
 
 def on_succeeded(payment: Payment) -> None:
-    from .topups import topup_credit_online
-
     topup_credit_online(payment=payment)
 
 

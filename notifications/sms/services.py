@@ -17,9 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from accounts.models import Membership, Organisation, User
+from accounts.queueing import queue, queue_after_commit
 from accounts.roles import Role
 from notifications.gateways import DeliveryStatus, GatewayError, GatewayRejected, get_gateway
 from notifications.services import email_enqueue
@@ -586,15 +586,14 @@ def _messages_insert(rows: list[Message]) -> list[Message]:
     return rows
 
 
-def _queue_delivery(ids: Sequence[int], countdown: int = 0) -> None:
-    from .tasks import sms_messages_deliver
-
+def _queue_delivery(ids: Sequence[int]) -> None:
+    """Publish delivery in batches; a broker that is down leaves them to sms_release_due."""
     for start in range(0, len(ids), BATCH):
-        chunk = list(ids[start : start + BATCH])
-        try:
-            sms_messages_deliver.apply_async((chunk,), countdown=countdown)
-        except (OSError, OperationalError):  # broker down: sms_release_due queues them again
-            logger.warning("sms: could not queue %s messages; they will be re-queued", len(chunk))
+        queue(
+            "notifications.sms.tasks.sms_messages_deliver",
+            list(ids[start : start + BATCH]),
+            sweeper="sms_release_due",
+        )
 
 
 # Delivery ---------------------------------------------------------------------------
@@ -764,13 +763,9 @@ def message_status_apply(
 def status_refresh_start(*, agency: Agency, messages: Sequence[Message]) -> StatusRefresh:
     ids = [m.pk for m in messages if m.gateway_id]
     refresh = StatusRefresh.objects.create(agency=agency, message_ids=ids, total=len(ids))
-
-    def publish() -> None:
-        from .tasks import sms_status_refresh
-
-        sms_status_refresh.delay(refresh.pk)
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "notifications.sms.tasks.sms_status_refresh", refresh.pk, sweeper="a new Odśwież status"
+    )
     return refresh
 
 

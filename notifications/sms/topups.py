@@ -28,8 +28,10 @@ from payments.models import Payment
 from payments.providers.base import ProviderError
 
 from .models import Agency, BankStatement, LedgerEntry, StatementLine, TopUp
-from .payables import PAYABLE_TYPE
 from .services import SmsError
+
+# What `payments` knows an SMS top-up by (registered in notifications.sms.payables).
+PAYABLE_TYPE = "sms.topup"
 
 # Overlapping, so that "SMSSMSABC123" still finds its code.
 CODE_RE = re.compile(r"(?=(SMS[A-Z0-9]{6}))")

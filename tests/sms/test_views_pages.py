@@ -123,7 +123,7 @@ def test_sending_from_the_pages_debits_and_shows_statuses(
     data = {"template": inspection_template.pk, "mode": "persons", "person": [p.pk for p in people]}
     preview = alice_client.post("/sms/wyslij/podglad/", data)
     page = preview.content.decode()
-    assert "0,87 zł" in page
+    assert "0,87\u00a0zł" in page
     assert "Dzien dobry Anna" in page
     assert 'name="cost" value="0.87"' in page
     response = alice_client.post("/sms/wyslij/potwierdz/", {**data, "cost": "0.87"})
@@ -132,7 +132,7 @@ def test_sending_from_the_pages_debits_and_shows_statuses(
     listing = alice_client.get("/sms/wiadomosci/").content.decode()
     assert listing.count('data-status="sent"') == 3 or listing.count('data-status="queued"') == 3
     account = alice_client.get("/sms/konto/").content.decode()
-    assert "1,13 zł" in account
+    assert "1,13\u00a0zł" in account
 
 
 def test_a_send_beyond_the_balance_shows_the_amount_missing(
@@ -142,7 +142,7 @@ def test_a_send_beyond_the_balance_shows_the_amount_missing(
     add_vehicle(person, "WA 1", soon(7))
     data = {"template": inspection_template.pk, "mode": "matching"}
     page = alice_client.post("/sms/wyslij/podglad/", data).content.decode()
-    assert "brakuje 0,29 zł" in page
+    assert "brakuje 0,29\u00a0zł" in page
     response = alice_client.post("/sms/wyslij/potwierdz/", {**data, "cost": "0.29"})
     assert "Brakuje 0,29 zł" in response.content.decode()
     assert not Message.objects.exists()
