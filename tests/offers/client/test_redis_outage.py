@@ -6,7 +6,6 @@ import time
 import pytest
 import redis
 from django.urls import reverse
-from kombu import pools as kombu_pools
 
 from accounts import ratelimit, session_store
 from notifications.models import OutboxMessage
@@ -20,11 +19,8 @@ TRY_LATER = "Spróbuj za chwilę"
 
 
 def _use_broker(url: str) -> None:
+    """Publish to `url` from now on (new connection and producer pools, as after a fork)."""
     celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    # kombu keeps the closed pools in its registry under the broker's address: drop
-    # them, so that tasks published after this test (same address) get fresh ones.
-    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
