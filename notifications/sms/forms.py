@@ -28,7 +28,9 @@ class RegistrationForm(forms.Form):
     company = forms.CharField(label=_("Nazwa firmy"), max_length=200)
     nip = forms.CharField(label=_("NIP"), max_length=20)
     address = forms.CharField(label=_("Adres"), max_length=300)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("Na ten adres wyślemy kod i link."))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, help_text=_("Na ten adres wyślemy kod i link.")
+    )
     phone = forms.CharField(label=_("Telefon"), max_length=20)
     first_name = forms.CharField(label=_("Imię"), max_length=100)
     last_name = forms.CharField(label=_("Nazwisko"), max_length=150)
@@ -60,10 +62,14 @@ class RegistrationForm(forms.Form):
 
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label=_("Nowe hasło"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Nowe hasło"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Powtórz hasło"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Powtórz hasło"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
