@@ -19,7 +19,7 @@ def agency_for(request: HttpRequest) -> Agency | None:
     mine = owned_by_user(
         Agency.objects.select_related("organisation"),
         request.user,
-        via="organisation",  # type: ignore[arg-type]
+        via="organisation",  # type: ignore[arg-type]  # an authenticated user here
     ).order_by("pk")
     chosen = request.session.get(SESSION_KEY)
     if chosen:
@@ -39,7 +39,7 @@ def agency_required(view: View) -> View:
         agency = agency_for(request)
         if agency is None:
             raise Http404("no SMS agency")
-        request.agency = agency  # type: ignore[attr-defined]
+        request.agency = agency  # type: ignore[attr-defined]  # the views read it
         return view(request, *args, **kwargs)
 
     return wrapped

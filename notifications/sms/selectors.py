@@ -144,13 +144,13 @@ def last_30_days(agency: Agency, today: date) -> list[dict[str, object]]:
 def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
     """Bars of sent / delivered / failed per day and the money spent, as SVG coordinates."""
     width, height, pad = 600, 160, 20
-    top = max([int(d["sent"]) for d in days] + [1])  # type: ignore[call-overload]
+    top = max([int(d["sent"]) for d in days] + [1])  # type: ignore[call-overload]  # ints
     step = (width - pad) / len(days)
     bars = []
     for index, d in enumerate(days):
         x = pad + index * step
         for offset, key in enumerate(("sent", "delivered", "failed")):
-            value = int(d[key])  # type: ignore[call-overload]
+            value = int(d[key])  # type: ignore[call-overload]  # counts are ints
             h = (height - pad) * value / top
             bars.append(
                 {
@@ -162,7 +162,7 @@ def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
                     "title": f"{d['day']:%d.%m}: {key} {value}",
                 }
             )
-    spent = sum((d["spent"] for d in days), start=0)  # type: ignore[arg-type]
+    spent = sum((d["spent"] for d in days), start=0)  # type: ignore[arg-type]  # Decimals
     return {"width": width, "height": height, "bars": bars, "top": top, "spent": spent}
 
 

@@ -64,7 +64,7 @@ logger = logging.getLogger(__name__)
 
 
 def _agency(request: HttpRequest) -> Agency:
-    return request.agency  # type: ignore[attr-defined,no-any-return]
+    return request.agency  # type: ignore[attr-defined,no-any-return]  # set by agency_required
 
 
 def _get_template_for_agency(request: HttpRequest, pk: int) -> Template:
