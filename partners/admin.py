@@ -218,6 +218,12 @@ class RecommendationInline(admin.TabularInline):
 
 
 class DecisionForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Uzasadnienie decyzji (firma je otrzyma)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+    )
     decision = forms.ChoiceField(
         label=_("Decyzja"),
         choices=[("", "—"), ("approve", _("przyjmij")), ("refuse", _("odrzuć"))],
