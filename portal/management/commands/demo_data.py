@@ -5,6 +5,7 @@ from django.db import transaction
 from offers import demo as offers_demo
 from offers.demo_client import load_client_demo
 from portal import demo
+from subscribers import demo as subscribers_demo
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         lines: list[str] = []
         with transaction.atomic():
             # Each area adds its loader here; every loader is idempotent.
-            for loader in (demo.load, offers_demo.load, load_client_demo):
+            for loader in (demo.load, offers_demo.load, load_client_demo, subscribers_demo.load):
                 lines.extend(loader())
         self.stdout.write(self.style.SUCCESS("Dane demonstracyjne gotowe. Logowania:"))
         for line in lines:
