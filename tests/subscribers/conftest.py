@@ -131,7 +131,9 @@ def charlie_account(catalogue) -> SubscriberAccount:  # type: ignore[no-untyped-
     return account
 
 
-def login_as(account: SubscriberAccount, *, code: bool = False, contract: Contract | None = None) -> Client:
+def login_as(
+    account: SubscriberAccount, *, code: bool = False, contract: Contract | None = None
+) -> Client:
     """A browser session past the SMS password (and the subscriber code if `code`)."""
     client = Client()
     contract = contract or account.contracts.order_by("pk").first()
