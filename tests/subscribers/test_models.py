@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from subscribers.demo import load as load_demo
 from subscribers.models import (
     Contract,
     Invoice,
@@ -28,7 +29,7 @@ def test_it_loads_demo_subscribers_once_whatever_the_runs(capsys):
 
 
 def test_it_stores_subscriber_codes_hashed():
-    call_command("demo_data")
+    load_demo()
     account = SubscriberAccount.objects.get(kind="individual")
     contract = Contract.objects.get(msisdn="48601100200")
     assert "A1B2C3" not in account.code_hash and account.check_code("A1B2C3")
