@@ -141,14 +141,8 @@ class CaseAdmin(admin.ModelAdmin):
     ]
     exclude = ["receipt_pdf", "order", "type_code", "invoice", "state"]
     actions = ["return_for_completion"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        # Staff see first the open cases whose answer is due soonest.
-        return (
-            super()
-            .get_queryset(request)
-            .order_by(F("answer_due_on").asc(nulls_last=True), "filed_at")
-        )
+    # Staff see first the open cases whose answer is due soonest.
+    ordering = [F("answer_due_on").asc(nulls_last=True), "filed_at"]
 
     @admin.display(description=_("dni do terminu"))
     def due(self, case: Case) -> str:
