@@ -22,10 +22,10 @@ def grow(account, size: int) -> None:  # type: ignore[no-untyped-def]
     first = start.period_start if start else date(2026, 11, 1)
     for index in range(1, size + 1):
         make_invoice(account, add_months(first, -index), [("subscription", "tariff:a", "49.99")])
+        when = datetime(2026, 1, 1, tzinfo=WARSAW) - timedelta(days=index)
         ProfitTransaction.objects.create(
-            account=account, occurred_at=datetime(2026, 1, 1, tzinfo=WARSAW) - timedelta(days=index),
-            kind="earned", points=10, description="x",
-        )  # fmt: skip
+            account=account, occurred_at=when, kind="earned", points=10, description="x"
+        )
     for service in Service.objects.exclude(
         pk__in=ActiveService.objects.filter(contract=contract).values("service")
     )[:size]:
