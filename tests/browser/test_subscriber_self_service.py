@@ -115,11 +115,20 @@ def test_every_subscriber_page_fits_360_px(new_page, subscriber) -> None:  # typ
     expect(page.locator(".sub-panel")).not_to_have_attribute("open", "")
     invoice = subscriber.invoices.order_by("-period_start").first()
     paths = [
-        "/abonent/", "/abonent/dane/", "/abonent/platnosci/", "/abonent/taryfa/",
-        f"/abonent/platnosci/faktury/{invoice.pk}/", "/abonent/uslugi/",
-        "/abonent/uslugi/trzy-i-ja/", "/abonent/bok/", "/abonent/bok/nowe/?rodzaj=reklamacja&typ=faktura",
-        "/abonent/profit/", "/abonent/kod/", "/abonent/kod-abonencki/", "/abonent/taryfa/ciebie-70/",
-    ]  # fmt: skip
+        "/abonent/",
+        "/abonent/dane/",
+        "/abonent/platnosci/",
+        f"/abonent/platnosci/faktury/{invoice.pk}/",
+        "/abonent/taryfa/",
+        "/abonent/taryfa/ciebie-70/",
+        "/abonent/uslugi/",
+        "/abonent/uslugi/trzy-i-ja/",
+        "/abonent/bok/",
+        "/abonent/bok/nowe/?rodzaj=reklamacja&typ=faktura",
+        "/abonent/profit/",
+        "/abonent/kod/",
+        "/abonent/kod-abonencki/",
+    ]
     for path in paths:
         visit(page, path, accessibility=False)
         assert_no_horizontal_scroll(page)
