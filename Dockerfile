@@ -16,6 +16,7 @@ RUN pip install --no-cache-dir --no-deps -e . \
     && SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
        FIELD_ENCRYPTION_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
        REDIS_URL=redis://localhost:6379/0 EMAIL_URL=smtp://localhost PAYMENT_PROVIDER=stripe \
+       STRIPE_WEBHOOK_SECRET=build-only \
        SMS_GATEWAY=http ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 portal && mkdir -p /app/var && chown portal /app/var
 USER portal

@@ -11,8 +11,11 @@ PROD_CHECK_ENV := PORTAL_ENV=production DEBUG=0 \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	FIELD_ENCRYPTION_KEY=check-deploy-field-key ALLOWED_HOSTS=portal.example.com \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	EMAIL_URL=smtp://127.0.0.1:25 PAYMENT_PROVIDER=stripe SMS_GATEWAY=http \
-	SMS_GATEWAY_URL=https://sms.example.com/send
+	EMAIL_URL=smtp://127.0.0.1:25 PAYMENT_PROVIDER=stripe STRIPE_WEBHOOK_SECRET=whsec_check SMS_GATEWAY=http \
+	SMS_GATEWAY_URL=https://sms.example.com/send \
+	INVOICE_SELLER_NAME="Portal S.A." INVOICE_SELLER_NIP=5250001233 \
+	INVOICE_SELLER_ADDRESS="ul. Przykładowa 1, 00-950 Warszawa" \
+	INVOICE_SELLER_IBAN=PL61109010140000071219812874
 
 .PHONY: run test worker beat lint format messages bench clean
 

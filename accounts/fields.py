@@ -15,7 +15,11 @@ A list that shows many identifiers reads a companion `MaskedField` instead
 
     pesel_masked = MaskedField(source="pesel")
 
-Saving with update_fields must name the companion fields too.
+A model with companions inherits `CompanionsInStep`: a save with
+`update_fields` that names a source adds its companions by itself.
+
+    class Person(CompanionsInStep, models.Model): ...
+    person.save(update_fields=["pesel"])   # pesel_index, pesel_masked follow
 """
 
 import base64
@@ -108,12 +112,20 @@ class EncryptedTextField(models.TextField):
 
 
 class _DerivedField(models.CharField):
-    """A column computed from another field (`source`) whenever the row is saved."""
+    """A column computed from another field (`source`) whenever the row is saved.
+
+    `depends_on` names the fields the value is computed from when `source` is
+    a property (e.g. the holder's kind and both identifiers); it defaults to
+    `source`. It is not part of the column, so migrations do not carry it.
+    """
 
     defaults: dict[str, Any] = {}
 
-    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: str, depends_on: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         self.source = source
+        self.depends_on = depends_on or (source,)
         super().__init__(*args, **(self.defaults | kwargs))
 
     def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
@@ -157,3 +169,30 @@ class MaskedField(_DerivedField):
         value = mask_identifier(plain)
         setattr(model_instance, self.attname, value)
         return value
+
+
+class CompanionsInStep:
+    """Keeps derived columns (lookup hash, masked copy) in step on `save(update_fields=…)`.
+
+    Without it a service that saved only `holder_pesel` would leave the old
+    PESEL's hash and mask behind: searches would find the old number. A plain
+    mixin, not an abstract model, because this module is imported (by the
+    logging set-up) before the apps are loaded; list it before models.Model.
+    """
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = with_companions(type(self), fields)  # type: ignore[arg-type]  # mixed into a Model
+        super().save(*args, **kwargs)  # type: ignore[misc]  # models.Model.save, next in the MRO
+
+
+def with_companions(model: type[models.Model], update_fields: Any) -> list[str]:
+    """`update_fields` and every derived field computed from one of them."""
+    names = list(dict.fromkeys(update_fields))
+    named = set(names)
+    for field in model._meta.concrete_fields:
+        if isinstance(field, _DerivedField) and named & set(field.depends_on):
+            if field.name not in named:
+                names.append(field.name)
+    return names

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,3 +84,49 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organisation: a single-use link, valid 72 hours.
+
+    Only the SHA-256 of the link's token is stored, so the table alone opens nothing.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"), max_length=254)
+    role = models.CharField(
+        _("rola"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("zaprasza"),
+    )
+    created_at = models.DateTimeField(_("wysłano"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("ważne do"))
+    accepted_at = models.DateTimeField(_("przyjęto"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("przyjął"),
+    )
+    revoked_at = models.DateTimeField(_("unieważniono"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("zaproszenie")
+        verbose_name_plural = _("zaproszenia")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

@@ -24,8 +24,12 @@ def organisations_of(user: User, *, kind: str | None = None) -> QuerySet[Organis
 def owned_by_user[M: Model](
     queryset: QuerySet[M], user: User, *, via: str = "organisation"
 ) -> QuerySet[M]:
-    """Rows of `queryset` whose organisation (reached by the lookup `via`) has `user`."""
-    return queryset.filter(**{f"{via}__memberships__user": user})
+    """Rows of `queryset` whose organisation (reached by the lookup `via`) has `user`.
+
+    `via=""` filters organisations themselves.
+    """
+    lookup = f"{via}__memberships__user" if via else "memberships__user"
+    return queryset.filter(**{lookup: user})
 
 
 def get_for_user[M: Model](

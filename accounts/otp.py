@@ -110,10 +110,10 @@ def _clean(code: str) -> str:
 def verify_code(request: HttpRequest, user: User, code: str) -> Device | None:
     """A TOTP code or an unused recovery code of the user; counts failures per account."""
     key = f"user:{user.pk}"
-    decision = ratelimit.check(OTP_LIMIT, key)
-    if decision.locked:
+    attempt = ratelimit.attempt((OTP_LIMIT, key))  # counted first; may raise Unavailable
+    if attempt.refused:
         security_event("otp.throttled", request=request, who=f"user:{user.pk}")
-        raise Locked(decision)
+        raise Locked(attempt.decision)
     token = _clean(code)
     device: Device | None = None
     totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -127,9 +127,10 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Device | None:
             device = static
             security_event("otp.recovery_code_used", request=request, who=f"user:{user.pk}")
     if device is None:
-        ratelimit.record_failure(OTP_LIMIT, key)
+        attempt.failed()
         security_event("otp.failure", request=request, who=f"user:{user.pk}")
         return None
+    attempt.succeeded()
     ratelimit.clear(OTP_LIMIT, key)
     return device
 
@@ -137,15 +138,17 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Device | None:
 def confirm_enrolment(request: HttpRequest, user: User, code: str) -> Device | None:
     """First login: the code proves the app holds the secret; confirm it, issue recovery codes."""
     key = f"user:{user.pk}"
-    decision = ratelimit.check(OTP_LIMIT, key)
-    if decision.locked:
-        raise Locked(decision)
+    attempt = ratelimit.attempt((OTP_LIMIT, key))  # counted first; may raise Unavailable
+    if attempt.refused:
+        security_event("otp.throttled", request=request, who=f"user:{user.pk}")
+        raise Locked(attempt.decision)
     device = enrolment_device(user)
     token = _clean(code)
     if not (token.isdigit() and len(token) == 6 and device.verify_token(token)):
-        ratelimit.record_failure(OTP_LIMIT, key)
+        attempt.failed()
         security_event("otp.enrol_failure", request=request, who=f"user:{user.pk}")
         return None
+    attempt.succeeded()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

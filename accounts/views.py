@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import otp
+from . import otp, ratelimit
 from .audit import security_event
 from .forms import PortalLoginForm, locked_message
 from .roles import Role
@@ -26,11 +26,18 @@ login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()
 
 
-# Two-factor login (agents; partners may reuse it) ------------------------------
+# Two-factor login (agents, staff; partners may reuse it) ------------------------
 #
 # The URLs pass `namespace` (where the steps' URL names live: "<ns>:login",
 # "<ns>:login-otp", "<ns>:login-setup", "<ns>:login-codes"), the `role` the
 # area needs and `success_url` (a URL name). accounts imports no other app.
+
+
+def may_enter(user: Any, role: Role) -> bool:
+    """The staff's area is the admin: Django's `is_staff` opens it; other areas need the role."""
+    if role == Role.STAFF:
+        return bool(user.is_active and user.is_staff)
+    return bool(user.has_role(role))
 
 
 class OtpCodeForm(forms.Form):
@@ -52,7 +59,7 @@ class TwoFactorLoginView(auth_views.LoginView):
 
     def form_valid(self, form: PortalLoginForm) -> HttpResponse:
         user = form.get_user()
-        if self.role is not None and not user.has_role(self.role):
+        if self.role is not None and not may_enter(user, self.role):
             security_event(
                 "access.refused", request=self.request, who=f"user:{user.pk}", role=str(self.role)
             )
@@ -86,6 +93,8 @@ def otp_verify(
             device = otp.verify_code(request, user, form.cleaned_data["code"])
         except otp.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
+        except ratelimit.Unavailable:
+            form.add_error(None, ratelimit.UNAVAILABLE_MESSAGE)
         else:
             if device is not None:
                 next_url = otp.pending_next(request)
@@ -116,6 +125,8 @@ def otp_setup(
             confirmed = otp.confirm_enrolment(request, user, form.cleaned_data["code"])
         except otp.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
+        except ratelimit.Unavailable:
+            form.add_error(None, ratelimit.UNAVAILABLE_MESSAGE)
         else:
             if confirmed is not None:
                 otp.complete_login(request, user, confirmed)
@@ -138,7 +149,7 @@ def otp_recovery_codes(
 ) -> HttpResponse:
     """Show the new recovery codes once (GET); POST issues a fresh set for a verified user."""
     user = request.user
-    if not user.is_authenticated or not user.is_verified() or not user.has_role(role):
+    if not user.is_authenticated or not user.is_verified() or not may_enter(user, role):
         return redirect(f"{namespace}:login")
     if request.method == "POST":
         request.session[otp.RECOVERY_CODES_KEY] = otp.recovery_codes_issue(user)
@@ -150,3 +161,9 @@ def otp_recovery_codes(
         "accounts/otp_codes.html",
         {"codes": codes, "heading": heading, "success_url": success_url, "namespace": namespace},
     )
+
+
+# The admin opens only after this login (accounts.admin_site, accounts.staff_urls).
+staff_login = TwoFactorLoginView.as_view(
+    namespace="staff", role=Role.STAFF, extra_context={"heading": _("Logowanie obsługi portalu")}
+)

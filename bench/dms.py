@@ -106,7 +106,7 @@ def sent_offer(*, number: int, real_documents: bool = False) -> Any:
 def pending_payment(*, number: int, method: str = "blik") -> Pending:
     """A sent offer whose client has started paying (sandbox checkout open, payment PENDING)."""
     from offers import client_services as cs
-    from offers.payables import PAYABLE_TYPE
+    from offers.models import PAYABLE_TYPE
     from payments.models import Payment
 
     offer = sent_offer(number=number)

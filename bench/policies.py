@@ -226,7 +226,6 @@ def _render_alone(offer_id: int, repeat: int = 10) -> dict[str, float]:
     """
     from notifications.pdf import encrypt_pdf
     from offers import policy as policy_module
-    from offers.client_services import document_password
     from offers.evidence import Policy
 
     policy = Policy.objects.select_related("offer__product", "offer__package", "offer__agent").get(
@@ -247,7 +246,7 @@ def _render_alone(offer_id: int, repeat: int = 10) -> dict[str, float]:
             },
         )
         middle = time.perf_counter()
-        encrypt_pdf(data, document_password(policy.offer))
+        encrypt_pdf(data, policy.offer.document_password)
         render.append(middle - start)
         encrypt.append(time.perf_counter() - middle)
     return {

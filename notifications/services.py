@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+
+from accounts.queueing import queue, queue_after_commit
 
 from .gateways import GatewayRejected, get_gateway
 from .models import OutboxAttachment, OutboxMessage
@@ -39,26 +42,29 @@ class Attachment:
     content_type: str = "application/pdf"
 
 
+def render_text(name: str, context: dict[str, Any]) -> str:
+    """Render a plain-text template without HTML escaping: "O'Brien & Syn" stays as typed."""
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
+
+
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Render emails/<template>.subject.txt, .txt and .html, in Polish."""
+    """Render emails/<template>.subject.txt, .txt and .html, in Polish.
+
+    Only the HTML part is escaped: the subject and the text part are read as text.
+    """
     context = {"base_url": settings.PORTAL_BASE_URL, **context}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = render_text(f"emails/{template}.subject.txt", context)
+        text = render_text(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text, html
 
 
 def _queue_after_commit(message_id: int) -> None:
-    from .tasks import outbox_deliver
-
-    def publish() -> None:
-        try:
-            outbox_deliver.delay(message_id)
-        except Exception:  # broker down: the row waits for outbox_requeue_stale
-            logger.warning("outbox: could not queue message %s; it will be re-queued", message_id)
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "notifications.tasks.outbox_deliver", message_id, sweeper="outbox_requeue_stale"
+    )
 
 
 @transaction.atomic
@@ -175,7 +181,7 @@ def outbox_requeue_stale() -> int:
         .values_list("pk", flat=True)[:500]
     )
     for message_id in stale:
-        _queue_after_commit(message_id)
+        queue("notifications.tasks.outbox_deliver", message_id, sweeper="outbox_requeue_stale")
     return len(stale)
 
 

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.downloads import file_download
+
 from . import services
 from .models import OutboxAttachment, OutboxMessage
 
@@ -40,10 +42,11 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def outbox_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_object_or_404(OutboxAttachment, pk=attachment_pk, message_id=pk)
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(
+        bytes(attachment.content),
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
 
 
 @staff_member_required

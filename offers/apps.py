@@ -7,7 +7,6 @@ class OffersConfig(AppConfig):
     verbose_name = _("Oferty i sprzedaż zdalna")
 
     def ready(self) -> None:
-        # The offer is payable; importing policy also registers its Celery task.
-        from . import payables, policy  # noqa: F401
+        from . import payables
 
         payables.register()

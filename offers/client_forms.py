@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payment
 
-from .client_services import CONSENTS
+from .evidence import CONSENTS
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -83,11 +83,7 @@ class ConsentForm(forms.Form):
 class PaymentMethodForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Sposób płatności"),
-        choices=[
-            (Payment.Method.BLIK, _("BLIK")),
-            (Payment.Method.P24, _("Przelew (Przelewy24)")),
-            (Payment.Method.CARD, _("Karta płatnicza")),
-        ],
+        choices=Payment.Method.choices,  # the labels every page uses
         initial=Payment.Method.BLIK,
         widget=forms.RadioSelect,
     )

@@ -31,9 +31,15 @@ from payments.models import Payment
 from payments.providers.base import ProviderError
 
 from . import documents, services
-from .evidence import ClientEntryFailure, ConsentAcceptance, DocumentDownload
-from .models import WARSAW, Offer, OfferEvent, ProductDocument
-from .payables import PAYABLE_TYPE
+from .evidence import (
+    CONSENTS,
+    DOCUMENT_KINDS,
+    ClientEntryFailure,
+    ConsentAcceptance,
+    DocumentDownload,
+)
+from .models import PAYABLE_TYPE, WARSAW, Offer, OfferEvent, ProductDocument
+from .selectors import consents_done, downloads_done
 
 OFFER_LIMIT = ratelimit.Limit("dms-offer", max_failures=5, window=15 * 60, lockout=15 * 60)
 IP_LIMIT = ratelimit.Limit("dms-ip", max_failures=5, window=15 * 60, lockout=15 * 60)
@@ -48,46 +54,10 @@ LOCKED = _(
     "Spróbuj ponownie później albo skontaktuj się z agentem."
 )
 
-DOCUMENT_KINDS = (
-    DocumentDownload.Kind.OFFER,
-    DocumentDownload.Kind.OWU,
-    DocumentDownload.Kind.REGULATIONS,
-)
 _PRODUCT_KIND = {
     DocumentDownload.Kind.OWU: ProductDocument.Kind.OWU,
     DocumentDownload.Kind.REGULATIONS: ProductDocument.Kind.REGULATIONS,
 }
-
-
-@dataclass(frozen=True)
-class Consent:
-    code: str
-    version: str
-    text: str
-    required: bool = True
-
-
-# The wording is evidence: change a text only together with its version.
-CONSENTS = (
-    Consent(
-        "documents",
-        "2024-07-09",
-        "Oświadczam, że przed zawarciem umowy otrzymałem(-am) i zapoznałem(-am) się z ofertą, "
-        "Ogólnymi warunkami ubezpieczenia oraz Regulaminem płatności, i akceptuję ich treść.",
-    ),
-    Consent(
-        "distance",
-        "2024-07-09",
-        "Wyrażam zgodę na zawarcie umowy ubezpieczenia na odległość, w Dualnym Modelu "
-        "Sprzedaży (DMS), przez opłacenie składki za pośrednictwem portalu.",
-    ),
-    Consent(
-        "electronic",
-        "2024-07-09",
-        "Wyrażam zgodę na doręczenie polisy i dokumentów umowy w postaci elektronicznej "
-        "na adres e-mail podany w ofercie.",
-    ),
-)
 
 
 class EntryRefused(Exception):
@@ -135,19 +105,28 @@ def _entry_lock(offers: list[Offer]) -> None:
 
     Answers sent at once are then judged one by one, and each sees the lock
     the previous ones set: without it a burst could get many guesses past
-    `_refuse_if_locked` before the first failure was counted.
+    the limiter before the first failure was counted.
     """
     pks = sorted(o.pk for o in offers)
     list(Offer.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
 
 
-def _refuse_if_locked(offers: list[Offer], visitor: Visitor) -> None:
-    decisions = [ratelimit.check(IP_LIMIT, _ip_key(visitor))]
-    decisions += [ratelimit.check(OFFER_LIMIT, _offer_key(o)) for o in offers]
-    locked = [d for d in decisions if d.locked]
-    if locked:
-        minutes = max(d.retry_after_minutes for d in locked)
+def _attempt(offers: list[Offer], visitor: Visitor) -> ratelimit.Attempt:
+    """Count this answer against the IP and each offer before it is judged.
+
+    Refused answers are not judged at all: locked, or the keys already hold
+    their 5 answers (however many arrive at once, in however many processes).
+    """
+    pairs = [(IP_LIMIT, _ip_key(visitor))] + [(OFFER_LIMIT, _offer_key(o)) for o in offers]
+    try:
+        attempt = ratelimit.attempt(*pairs)
+    except ratelimit.Unavailable:
+        security_event("dms.limiter_unavailable", who="offer:-")
+        raise EntryRefused(ratelimit.UNAVAILABLE_MESSAGE, locked=True) from None
+    if attempt.refused:
+        minutes = attempt.decision.retry_after_minutes
         raise EntryRefused(LOCKED % {"minutes": minutes}, locked=True)
+    return attempt
 
 
 def code_generation_started(offer: Offer) -> datetime | None:
@@ -165,12 +144,25 @@ def access_code_voided(offer: Offer) -> bool:
     return failures.count() >= CODE_VOID_AFTER
 
 
-def _failure_record(offer: Offer | None, kind: str, visitor: Visitor) -> None:
-    """Count one wrong answer; lock, void and tell the agent as the rules say."""
-    ip_decision = ratelimit.record_failure(IP_LIMIT, _ip_key(visitor))
-    if offer is None:
+def _failure_record(
+    offers: list[Offer], kind: str, visitor: Visitor, attempt: ratelimit.Attempt
+) -> None:
+    """The answer was wrong: lock, void and tell the agent as the rules say."""
+    ip_decision, *offer_decisions = attempt.failed()
+    if not offers:
         security_event("dms.entry_failure", who="offer:-", kind=kind, ip_locked=ip_decision.locked)
         return
+    for offer, offer_decision in zip(offers, offer_decisions, strict=True):
+        _failure_record_offer(offer, kind, visitor, ip_decision, offer_decision)
+
+
+def _failure_record_offer(
+    offer: Offer,
+    kind: str,
+    visitor: Visitor,
+    ip_decision: ratelimit.Decision,
+    offer_decision: ratelimit.Decision,
+) -> None:
     with transaction.atomic():
         offer = (
             Offer.objects.select_for_update(of=("self",))
@@ -179,7 +171,6 @@ def _failure_record(offer: Offer | None, kind: str, visitor: Visitor) -> None:
         )
         voided_before = access_code_voided(offer)
         ClientEntryFailure.objects.create(offer=offer, kind=kind, ip=visitor.ip_or_none)
-        offer_decision = ratelimit.record_failure(OFFER_LIMIT, _offer_key(offer))
         security_event(
             "dms.entry_failure",
             who=f"offer:{offer.pk}",
@@ -248,16 +239,16 @@ def offer_enter_by_code(*, email: str, code: str, visitor: Visitor) -> Offer:
     now = timezone.now()
     with transaction.atomic():
         _entry_lock(candidates)
-        _refuse_if_locked(candidates, visitor)
+        attempt = _attempt(candidates, visitor)
         for offer in candidates:
             right = hmac.compare_digest(offer.access_code.encode(), code.encode())
             usable = offer.access_code_active and not offer.deadline_passed(now)
             # A voided code is refused with the same message: the code itself never
             # changes (INTER + 4 digits), so telling it apart would confirm a guess.
             if right and usable and not access_code_voided(offer):
+                attempt.succeeded()
                 return offer
-        for offer in candidates or [None]:
-            _failure_record(offer, ClientEntryFailure.Kind.ACCESS_CODE, visitor)
+        _failure_record(candidates, ClientEntryFailure.Kind.ACCESS_CODE, visitor, attempt)
     raise EntryRefused(WRONG_ANSWER)
 
 
@@ -267,11 +258,13 @@ def offer_check_pesel(*, offer: Offer, pesel: str, visitor: Visitor) -> None:
     expected = offer.holder_pesel_index or ""
     with transaction.atomic():
         _entry_lock([offer])
-        _refuse_if_locked([offer], visitor)
+        attempt = _attempt([offer], visitor)
         right = bool(typed and expected and hmac.compare_digest(typed, expected))
         right = right and not access_code_voided(offer)
-        if not right:
-            _failure_record(offer, ClientEntryFailure.Kind.PESEL, visitor)
+        if right:
+            attempt.succeeded()
+        else:
+            _failure_record([offer], ClientEntryFailure.Kind.PESEL, visitor, attempt)
     if not right:
         raise EntryRefused(WRONG_ANSWER)
 
@@ -282,13 +275,15 @@ def offer_check_file_password(*, offer: Offer, password: str, visitor: Visitor) 
     typed = password.strip()
     with transaction.atomic():
         _entry_lock([offer])
-        _refuse_if_locked([offer], visitor)
+        attempt = _attempt([offer], visitor)
         right = len(expected) == 4 and hmac.compare_digest(typed.encode(), expected.encode())
         # Ten wrong answers stop this step too, not only the code: the link skips
         # the code, and 10,000 passwords would otherwise be tried 5 per 15 minutes.
         right = right and not access_code_voided(offer)
-        if not right:
-            _failure_record(offer, ClientEntryFailure.Kind.FILE_PASSWORD, visitor)
+        if right:
+            attempt.succeeded()
+        else:
+            _failure_record([offer], ClientEntryFailure.Kind.FILE_PASSWORD, visitor, attempt)
     if not right:
         raise EntryRefused(WRONG_ANSWER)
 
@@ -310,37 +305,13 @@ def offer_for_client(offer_id: int) -> Offer | None:
     return Offer.objects.select_related("product", "package", "agent").filter(pk=offer_id).first()
 
 
-def document_password(offer: Offer) -> str:
-    """The offer PDF opens with the PESEL (new portal) or the 4-digit file password (old)."""
-    if offer.product.is_new_portal and offer.holder_pesel:
-        return normalise_identifier(offer.holder_pesel)
-    return offer.file_password
-
-
 def offer_can_pay(offer: Offer, now: datetime | None = None) -> bool:
-    return offer.state == Offer.State.SENT and not offer.deadline_passed(now)
+    return offer.may_take_money(now)
 
 
 def documents_available(offer: Offer, now: datetime | None = None) -> bool:
     """While the offer can be paid, and after it was; not once it is cancelled or out of time."""
     return offer.state in {Offer.State.PAID, Offer.State.POLICY} or offer_can_pay(offer, now)
-
-
-def downloads_done(offer: Offer) -> set[str]:
-    return set(
-        DocumentDownload.objects.filter(offer=offer, offer_version=offer.version).values_list(
-            "kind", flat=True
-        )
-    )
-
-
-def consents_done(offer: Offer) -> bool:
-    accepted = set(
-        ConsentAcceptance.objects.filter(offer=offer, offer_version=offer.version).values_list(
-            "code", "text_version"
-        )
-    )
-    return all((c.code, c.version) in accepted for c in CONSENTS if c.required)
 
 
 def _require_payable(offer: Offer) -> None:
@@ -361,7 +332,7 @@ def _require_payable(offer: Offer) -> None:
 def document_for_client(*, offer: Offer, kind: str) -> tuple[str, bytes]:
     """The exact file to serve: the offer PDF is encrypted, the OWU and regulations are not."""
     if kind == DocumentDownload.Kind.OFFER:
-        data = encrypt_pdf(documents.offer_pdf(offer), document_password(offer))
+        data = encrypt_pdf(documents.offer_pdf(offer), offer.document_password)
         return documents.offer_pdf_filename(offer), data
     document = documents.product_document(product=offer.product, kind=_PRODUCT_KIND[kind])
     with document.file.open("rb") as handle:
@@ -467,12 +438,3 @@ def offer_payment_start(*, offer: Offer, method: str, visitor: Visitor) -> str:
             _("Operator płatności jest chwilowo niedostępny. Spróbuj ponownie za kilka minut.")
         ) from exc
     return url
-
-
-def payments_of_offer(offer: Offer) -> list[Payment]:
-    """The offer's payments with their history, newest first (read-only)."""
-    return list(
-        Payment.objects.filter(payable_type=PAYABLE_TYPE, payable_id=str(offer.pk))
-        .prefetch_related("events")
-        .order_by("-created_at", "-pk")
-    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -23,11 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import security_event
 from accounts.decorators import no_referrer
+from accounts.downloads import file_download
 from accounts.network import client_ip
 from accounts.sessions import session_begin
 from payments.selectors import payment_page_state
 
 from . import client_services as cs
+from . import selectors
 from .client_forms import (
     AccessCodeForm,
     ConsentForm,
@@ -36,7 +38,7 @@ from .client_forms import (
     PeselForm,
 )
 from .evidence import DocumentDownload, Policy
-from .models import WARSAW, Offer
+from .models import Offer
 from .policy import certificate_pdf
 from .views import agent_required  # the agent pages' rule: role + second factor
 
@@ -269,19 +271,19 @@ def client_logout(request: HttpRequest) -> HttpResponse:
 
 
 def _offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
-    done = cs.downloads_done(offer)
-    payments = cs.payments_of_offer(offer)
+    done = selectors.downloads_done(offer)
+    payments = selectors.payments_of_offer(offer)
     last = payments[0] if payments else None
     return {
         "offer": offer,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "documents": [
             (SLUG_OF[kind], DocumentDownload.Kind(kind).label, kind in done)
             for kind in cs.DOCUMENT_KINDS
         ],
         "all_downloaded": done == set(cs.DOCUMENT_KINDS),
         "documents_available": cs.documents_available(offer),
-        "consents_done": cs.consents_done(offer),
+        "consents_done": selectors.consents_done(offer),
         "can_pay": cs.offer_can_pay(offer),
         "new_portal": offer.product.is_new_portal,
         "last_payment_state": payment_page_state(last) if last and not last.is_final else None,
@@ -295,6 +297,22 @@ def _offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
 @client_required(UNLOCKED)
 def client_offer(request: HttpRequest, offer: Offer) -> HttpResponse:
     return render(request, "offers/client/offer.html", _offer_context(offer))
+
+
+@require_GET
+@client_required(UNLOCKED)
+def client_offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
+    """What the offer page's script asks after a download: which steps are done."""
+    done = cs.downloads_done(offer)
+    consents = cs.consents_done(offer)
+    return JsonResponse(
+        {
+            "downloaded": sorted(SLUG_OF[kind] for kind in done),
+            "all_downloaded": done == set(cs.DOCUMENT_KINDS),
+            "consents_done": consents,
+            "ready": done == set(cs.DOCUMENT_KINDS) and consents and cs.offer_can_pay(offer),
+        }
+    )
 
 
 @require_GET
@@ -314,11 +332,7 @@ def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpRespon
     cs.document_download_record(
         offer=offer, kind=kind, filename=filename, data=data, visitor=_visitor(request)
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(data, filename=filename)
 
 
 @require_POST
@@ -387,11 +401,8 @@ def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _certificate_response(offer: Offer) -> HttpResponse:
-    response = HttpResponse(certificate_pdf(offer), content_type="application/pdf")
     filename = f"Zaswiadczenie_sprzedazy_{offer.product.code}_{offer.number:09d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(certificate_pdf(offer), filename=filename)
 
 
 _agent_certificate = agent_required(_agent_certificate_view)

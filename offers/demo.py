@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.demo import ensure_user
 from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
-from portal.demo import ensure_user
 
 from . import services
 from .models import (

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from notifications.pdf import render_pdf
 
-from .models import WARSAW, Offer, Product, ProductDocument
+from .models import Offer, Product, ProductDocument
 
 TEMPLATES = {
     ProductDocument.Kind.OWU: "owu",
@@ -26,7 +26,7 @@ def offer_pdf(offer: Offer) -> bytes:
             "offer": offer,
             "product": offer.product,
             "package": offer.package,
-            "deadline": offer.payment_deadline.astimezone(WARSAW),
+            "deadline": offer.payment_deadline_local,
             "footer": offer.display_number,
         },
     )

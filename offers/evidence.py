@@ -8,6 +8,7 @@ Rows here are only ever added. They are imported at the end of
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -137,3 +138,43 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# What the client must download and agree to before paying --------------------------
+
+DOCUMENT_KINDS = (
+    DocumentDownload.Kind.OFFER,
+    DocumentDownload.Kind.OWU,
+    DocumentDownload.Kind.REGULATIONS,
+)
+
+
+@dataclass(frozen=True)
+class Consent:
+    code: str
+    version: str
+    text: str
+    required: bool = True
+
+
+# The wording is evidence: change a text only together with its version.
+CONSENTS = (
+    Consent(
+        "documents",
+        "2024-07-09",
+        "Oświadczam, że przed zawarciem umowy otrzymałem(-am) i zapoznałem(-am) się z ofertą, "
+        "Ogólnymi warunkami ubezpieczenia oraz Regulaminem płatności, i akceptuję ich treść.",
+    ),
+    Consent(
+        "distance",
+        "2024-07-09",
+        "Wyrażam zgodę na zawarcie umowy ubezpieczenia na odległość, w Dualnym Modelu "
+        "Sprzedaży (DMS), przez opłacenie składki za pośrednictwem portalu.",
+    ),
+    Consent(
+        "electronic",
+        "2024-07-09",
+        "Wyrażam zgodę na doręczenie polisy i dokumentów umowy w postaci elektronicznej "
+        "na adres e-mail podany w ofercie.",
+    ),
+)

@@ -4,15 +4,19 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip, pesel, regon
+
+from payments.formatting import format_amount
 
 from .models import Offer, Package, earliest_protection_start, payment_deadline_for
 from .services import OfferDetails, local_today
 
 PERSON, COMPANY = Offer.PartyKind.PERSON, Offer.PartyKind.COMPANY
 _MOBILE = re.compile(r"^(?:\+?48)?([1-9]\d{8})$")
+# Django's form EmailField takes up to 320 characters; the column keeps 254 (RFC 5321).
+EMAIL_MAX_LENGTH = Offer._meta.get_field("email").max_length
+SEARCH_MAX_LENGTH = 100
 
 
 class DateInput(forms.DateInput):
@@ -68,7 +72,7 @@ def package_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         "product"
     )
     for package in packages.order_by("product__position", "product__code", "position"):
-        label = f"{package.product.code} — {package.name} ({number_format(package.premium, 2)} zł)"
+        label = f"{package.product.code} — {package.name} ({format_amount(package.premium)})"
         groups.setdefault(f"{package.product.code} — {package.product.name}", []).append(
             (package.pk, label)
         )
@@ -111,7 +115,7 @@ class OfferForm(forms.Form):
     insured_pesel = forms.CharField(label=_("PESEL ubezpieczonego"), required=False)
     insured_nip = forms.CharField(label=_("NIP ubezpieczonego"), required=False)
     insured_regon = forms.CharField(label=_("REGON ubezpieczonego"), required=False)
-    email = forms.EmailField(label=_("E-mail klienta"), required=False)
+    email = forms.EmailField(label=_("E-mail klienta"), required=False, max_length=EMAIL_MAX_LENGTH)
     mobile = forms.CharField(label=_("Telefon komórkowy klienta"), required=False)
     email_consent = forms.BooleanField(
         label=_("Klient zgodził się na kontakt e-mailowy (wysyłkę linka do oferty)"),
@@ -218,7 +222,7 @@ class ConsentForm(forms.Form):
         label=_("Data poinformowania Klienta o jednorazowej zgodzie"), widget=DateInput()
     )
     mobile = forms.CharField(label=_("Telefon komórkowy klienta"), required=False)
-    email = forms.EmailField(label=_("E-mail klienta"), required=False)
+    email = forms.EmailField(label=_("E-mail klienta"), required=False, max_length=EMAIL_MAX_LENGTH)
     generate_access_code = forms.BooleanField(
         label=_("Wygeneruj kod dostępu do oferty"), required=False, initial=True
     )
@@ -277,6 +281,7 @@ class OfferFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Szukaj"),
         required=False,
+        max_length=SEARCH_MAX_LENGTH,
         help_text=_("Numer oferty, nazwisko lub nazwa klienta, PESEL albo NIP"),
     )
     stan = forms.ChoiceField(

@@ -15,9 +15,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import BlindIndexField, EncryptedTextField, MaskedField
+from accounts.fields import (
+    BlindIndexField,
+    CompanionsInStep,
+    EncryptedTextField,
+    MaskedField,
+    normalise_identifier,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+# How payments names an offer it takes money for (see offers.payables).
+PAYABLE_TYPE = "offers.offer"
 DEADLINE_HOUR = time(21, 0)
 LINK_LIFETIME = timedelta(days=14)
 ACCESS_CODE_PREFIX = "INTER"
@@ -150,7 +158,7 @@ class ProductDocument(models.Model):
         return f"{prefix}_{self.product.code}_v{self.version}.pdf"
 
 
-class Offer(models.Model):
+class Offer(CompanionsInStep, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("szkic")
         SENT = "sent", _("wysłana")
@@ -203,7 +211,11 @@ class Offer(models.Model):
     holder_nip_index = BlindIndexField(source="holder_nip")
     holder_regon = EncryptedTextField(_("REGON ubezpieczającego"), blank=True)
     # PESEL or NIP (by holder_kind) as lists show it, so that they decrypt nothing.
-    holder_identifier_masked = MaskedField(_("PESEL/NIP"), source="holder_identifier")
+    holder_identifier_masked = MaskedField(
+        _("PESEL/NIP"),
+        source="holder_identifier",
+        depends_on=("holder_kind", "holder_pesel", "holder_nip"),
+    )
     holder_address = models.CharField(_("adres ubezpieczającego"), max_length=300, blank=True)
 
     insured_same_as_holder = models.BooleanField(
@@ -300,6 +312,30 @@ class Offer(models.Model):
 
     def deadline_passed(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.payment_deadline
+
+    @property
+    def payment_deadline_local(self) -> datetime:
+        """The payment deadline in Warsaw time, as every page, e-mail and PDF shows it."""
+        return self.payment_deadline.astimezone(WARSAW)
+
+    def may_take_money(self, at: datetime | None = None) -> bool:
+        """May this offer take money paid at `at` (default: now)?
+
+        Sent, and paid before the deadline. EXPIRED counts as sent: the beat
+        expires an offer only once its deadline has passed, so money paid
+        before 21:00 whose confirmation arrives after the beat ran was paid
+        in time; for a payment about to start, the deadline alone refuses it.
+        """
+        moment = at or timezone.now()
+        waiting = self.state in (self.State.SENT, self.State.EXPIRED)
+        return waiting and moment < self.payment_deadline
+
+    @property
+    def document_password(self) -> str:
+        """The offer and policy PDFs open with the PESEL (new portal) or the 4 digits (old)."""
+        if self.product.is_new_portal and self.holder_pesel:
+            return normalise_identifier(self.holder_pesel)
+        return self.file_password
 
     @property
     def insured_display_name(self) -> str:

@@ -4,19 +4,20 @@ from payments import registry
 from payments.models import Payment
 from payments.registry import PayableInfo
 
-PAYABLE_TYPE = "offers.offer"
+from .models import PAYABLE_TYPE, Offer
+from .policy import payment_failed_record, payment_refunded_notify, policy_issue_for_payment
+
+__all__ = ["PAYABLE_TYPE", "describe", "register"]
 
 
 def describe(payable_id: str) -> PayableInfo | None:
     """What the offer expects to be paid now; None when it cannot be paid any more."""
-    from .models import Offer
-
     try:
         pk = int(payable_id)
     except ValueError:
         return None
     offer = Offer.objects.select_related("product").filter(pk=pk).first()
-    if offer is None or offer.state != Offer.State.SENT or offer.deadline_passed():
+    if offer is None or not offer.may_take_money():
         return None
     return PayableInfo(
         amount=offer.premium, currency="PLN", description=f"Oferta {offer.display_number}"
@@ -24,20 +25,14 @@ def describe(payable_id: str) -> PayableInfo | None:
 
 
 def on_succeeded(payment: Payment) -> None:
-    from .policy import policy_issue_for_payment
-
     policy_issue_for_payment(payment=payment)
 
 
 def on_failed(payment: Payment) -> None:
-    from .policy import payment_failed_record
-
     payment_failed_record(payment=payment)
 
 
 def on_refunded(payment: Payment) -> None:
-    from .policy import payment_refunded_notify
-
     payment_refunded_notify(payment=payment)
 
 

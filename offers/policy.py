@@ -14,28 +14,22 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.queueing import queue, queue_after_commit
 from notifications.pdf import encrypt_pdf, render_pdf
 from notifications.services import Attachment, email_enqueue
 from payments.models import Payment
 from payments.registry import PaymentRefused
 
 from . import services
-from .client_services import (
-    DOCUMENT_KINDS,
-    consents_done,
-    document_password,
-    downloads_done,
-    payments_of_offer,
-)
-from .evidence import ConsentAcceptance, DocumentDownload, Policy
+from .evidence import DOCUMENT_KINDS, ConsentAcceptance, DocumentDownload, Policy
 from .models import WARSAW, Offer, OfferEvent
+from .selectors import consents_done, downloads_done, payments_of_offer
 
 logger = logging.getLogger(__name__)
 
@@ -65,16 +59,28 @@ def policy_issue_for_payment(*, payment: Payment) -> Policy:
     if existing is not None:
         return existing
     paid_at = payment.succeeded_at or timezone.now()
-    # EXPIRED too: money paid before 21:00 whose webhook is applied after the
-    # beat expired the offer was paid in time (offer_mark_paid accepts it).
-    if offer.state not in (Offer.State.SENT, Offer.State.EXPIRED):
+    _refuse_unless_payable(offer, paid_at)
+    offer = services.offer_mark_paid(
+        offer=offer, paid_at=paid_at, payment_reference=str(payment.public_id)
+    )
+    offer = services.offer_issue_policy(offer=offer, actor_label=services.PAYMENTS)
+    policy = Policy.objects.create(
+        offer=offer, payment=payment, number=policy_number(offer), issued_at=timezone.now()
+    )
+    _queue_delivery(policy.pk)
+    return policy
+
+
+def _refuse_unless_payable(offer: Offer, paid_at: datetime) -> None:
+    """Raise PaymentRefused, with the reason payments refunds under, for money we cannot keep."""
+    if not offer.may_take_money(paid_at):
+        if offer.state in (Offer.State.SENT, Offer.State.EXPIRED):
+            raise PaymentRefused(
+                REFUSAL_LATE, str(_("Płatność wpłynęła po terminie płatności oferty."))
+            )
         raise PaymentRefused(
             REFUSAL_NOT_OPEN,
             str(_("Oferta nie czekała już na płatność (anulowana, wygasła lub opłacona).")),
-        )
-    if paid_at >= offer.payment_deadline:
-        raise PaymentRefused(
-            REFUSAL_LATE, str(_("Płatność wpłynęła po terminie płatności oferty."))
         )
     # The agent may edit the offer while the client is on the provider's page:
     # a policy is only ever issued from the version the client downloaded and accepted.
@@ -88,23 +94,10 @@ def policy_issue_for_payment(*, payment: Payment) -> Policy:
                 )
             ),
         )
-    offer = services.offer_mark_paid(
-        offer=offer, paid_at=paid_at, payment_reference=str(payment.public_id)
-    )
-    offer = services.offer_issue_policy(offer=offer, actor_label=services.PAYMENTS)
-    policy = Policy.objects.create(
-        offer=offer, payment=payment, number=policy_number(offer), issued_at=timezone.now()
-    )
-    policy_id = policy.pk
-    transaction.on_commit(lambda: _queue_delivery(policy_id))
-    return policy
 
 
 def _queue_delivery(policy_id: int) -> None:
-    try:
-        policy_deliver.delay(policy_id)
-    except Exception:  # broker down: policies_deliver_pending picks it up
-        logger.warning("offers: could not queue delivery of policy %s", policy_id)
+    queue_after_commit("offers.tasks.policy_deliver", policy_id, sweeper="policies_deliver_pending")
 
 
 def policy_pdf(policy: Policy) -> bytes:
@@ -120,7 +113,7 @@ def policy_pdf(policy: Policy) -> bytes:
             "issued": policy.issued_at.astimezone(WARSAW),
         },
     )
-    return encrypt_pdf(data, document_password(offer))
+    return encrypt_pdf(data, offer.document_password)
 
 
 def policy_filename(policy: Policy) -> str:
@@ -162,16 +155,6 @@ def policy_send(*, policy_id: int) -> bool:
     return True
 
 
-@shared_task(
-    autoretry_for=(OperationalError, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=10,
-)
-def policy_deliver(policy_id: int) -> bool:
-    return policy_send(policy_id=policy_id)
-
-
 def policies_deliver_pending(*, now: datetime | None = None) -> int:
     """Queue again the policies whose e-mail never went: the broker was down at commit."""
     cutoff = (now or timezone.now()) - PENDING_DELIVERY_AFTER
@@ -181,13 +164,8 @@ def policies_deliver_pending(*, now: datetime | None = None) -> int:
         )[:200]
     )
     for policy_id in pending:
-        _queue_delivery(policy_id)
+        queue("offers.tasks.policy_deliver", policy_id, sweeper="policies_deliver_pending")
     return len(pending)
-
-
-@shared_task
-def policies_deliver_pending_task() -> int:
-    return policies_deliver_pending()
 
 
 def payment_failed_record(*, payment: Payment) -> None:
@@ -233,7 +211,7 @@ def payment_refunded_notify(*, payment: Payment) -> None:
         "late": payment.failure_code == REFUSAL_LATE,
         "duplicate": payment.failure_code == "duplicate",
         "changed": payment.failure_code == REFUSAL_CHANGED,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "agent": offer.agent,
         "agent_url": settings.PORTAL_BASE_URL + reverse("offers:detail", args=[offer.pk]),
     }
@@ -260,7 +238,7 @@ def certificate_context(offer: Offer) -> dict[str, Any]:
         "payments": payments_of_offer(offer),
         "policy": Policy.objects.filter(offer=offer).first(),
         "generated": timezone.now().astimezone(WARSAW),
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
     }
 
 

@@ -1,4 +1,5 @@
-"""Reads for the agent's pages: the offer list (search, filters, sort) and the timeline."""
+"""Reads: the agent's offer list (search, filters, sort), the timeline, and what the
+client has done with an offer (downloads, consents, payments)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from stdnum.pl import nip, pesel
 
 from accounts.fields import blind_index
 from accounts.models import User
+from payments.formatting import format_amount
+from payments.models import Payment
 
-from .models import WARSAW, Offer, OfferEvent
+from .evidence import CONSENTS, ConsentAcceptance, DocumentDownload
+from .models import PAYABLE_TYPE, WARSAW, Offer, OfferEvent
 
 # What the CSV export reads of each offer (product and package joined).
 EXPORT_COLUMNS = (
@@ -154,7 +158,7 @@ class OfferRow:
 
 def money(value: Decimal) -> str:
     """1200.5 → "1 200,50 zł" (Polish grouping with a non-breaking space)."""
-    return format(value, ",.2f").replace(",", "\u00a0").replace(".", ",") + "\u00a0zł"
+    return format_amount(value)
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -250,3 +254,32 @@ def offer_rows(values: Iterable[dict[str, Any]], now: datetime) -> list[OfferRow
             )
         )
     return rows
+
+
+# What the client has done with the offer -------------------------------------------
+
+
+def downloads_done(offer: Offer) -> set[str]:
+    return set(
+        DocumentDownload.objects.filter(offer=offer, offer_version=offer.version).values_list(
+            "kind", flat=True
+        )
+    )
+
+
+def consents_done(offer: Offer) -> bool:
+    accepted = set(
+        ConsentAcceptance.objects.filter(offer=offer, offer_version=offer.version).values_list(
+            "code", "text_version"
+        )
+    )
+    return all((c.code, c.version) in accepted for c in CONSENTS if c.required)
+
+
+def payments_of_offer(offer: Offer) -> list[Payment]:
+    """The offer's payments with their history, newest first (read-only)."""
+    return list(
+        Payment.objects.filter(payable_type=PAYABLE_TYPE, payable_id=str(offer.pk))
+        .prefetch_related("events")
+        .order_by("-created_at", "-pk")
+    )

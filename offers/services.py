@@ -161,7 +161,7 @@ def _require_before_deadline(offer: Offer, now: datetime) -> None:
     if offer.deadline_passed(now):
         raise DeadlinePassed(
             _("Termin płatności tej oferty minął (%(deadline)s). Przygotuj nową ofertę.")
-            % {"deadline": offer.payment_deadline.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M")}
+            % {"deadline": offer.payment_deadline_local.strftime("%d.%m.%Y %H:%M")}
         )
 
 
@@ -210,7 +210,7 @@ def _email_context(offer: Offer, **extra: Any) -> dict[str, Any]:
     return {
         "offer": offer,
         "number": offer.display_number,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "client_access_url": settings.PORTAL_BASE_URL + reverse("offers:client-access"),
         **extra,
     }
@@ -304,12 +304,7 @@ def offer_update(*, offer: Offer, details: OfferDetails, actor: User) -> Offer:
         )
     # Links went to the old address; if it was mistyped, a stranger holds them.
     links_ended = _links_end(offer, now) if "email" in changed else 0
-    if "holder_pesel" in update_fields:
-        update_fields.append("holder_pesel_index")
-    if "holder_nip" in update_fields:
-        update_fields.append("holder_nip_index")
-    if {"holder_kind", "holder_pesel", "holder_nip"} & set(update_fields):
-        update_fields.append("holder_identifier_masked")
+    # The identifiers' hashes and masked copy follow by themselves (CompanionsInStep).
     offer.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
     _record(
         offer,
@@ -479,10 +474,7 @@ def _mark_paid(
         if offer.payment_reference == payment_reference:
             return offer
         raise OfferNotOpen(_("Ta oferta jest już opłacona."))
-    # EXPIRED too: money confirmed before 21:00 whose notice reached us after the
-    # beat expired the offer was paid in time.
-    waiting = offer.state in (Offer.State.SENT, Offer.State.EXPIRED)
-    if not waiting or paid_at >= offer.payment_deadline:
+    if not offer.may_take_money(paid_at):
         raise DeadlinePassed(_("Płatność wpłynęła po terminie lub oferta nie czeka na płatność."))
     offer.state = Offer.State.PAID
     offer.paid_at, offer.payment_reference = paid_at, payment_reference
@@ -518,11 +510,23 @@ def offer_issue_policy(*, offer: Offer, actor: User | None = None, actor_label: 
     return offer
 
 
+# Lines the client's side writes for steps that the client did not take.
+ACTOR_OF_CLIENT_SIDE_EVENT = {
+    OfferEvent.Kind.POLICY_SENT: SYSTEM,
+    OfferEvent.Kind.CLIENT_LOCKED: SYSTEM,
+    OfferEvent.Kind.ACCESS_CODE_VOIDED: SYSTEM,
+    OfferEvent.Kind.PAYMENT_FAILED: PAYMENTS,
+    OfferEvent.Kind.LATE_PAYMENT: PAYMENTS,
+    OfferEvent.Kind.PAYMENT_REFUNDED: PAYMENTS,
+}
+
+
 def offer_record_client_event(
     *, offer: Offer, kind: str, details: dict[str, Any] | None = None
 ) -> OfferEvent:
-    """Append the client's step (login, download, acceptance) to the timeline."""
-    return _record(offer, kind, actor_label=CLIENT, **(details or {}))
+    """Append a step of the client's side (login, download, policy sent) to the timeline."""
+    actor_label = ACTOR_OF_CLIENT_SIDE_EVENT.get(kind, CLIENT)  # type: ignore[call-overload]
+    return _record(offer, kind, actor_label=actor_label, **(details or {}))
 
 
 # Beat ----------------------------------------------------------------------------

@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("agent/oferty/<int:pk>/polisuj/", views.offer_polisuj, name="polisuj"),
     path("agent/oferty/<int:pk>/polisa/", views.offer_policy, name="policy"),
+    path("agent/oferty/<int:pk>/polisa/pdf/", views.offer_policy_pdf, name="policy-pdf"),
     path(
         "agent/oferty/<int:pk>/zaswiadczenie-sprzedazy/",
         client_views.offer_certificate,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("oferta/logowanie/", client_views.client_pesel, name="client-pesel"),
     path("oferta/haslo/", client_views.client_password, name="client-password"),
     path("oferta/szczegoly/", client_views.client_offer, name="client-offer"),
+    path("oferta/stan/", client_views.client_offer_status, name="client-offer-status"),
     path("oferta/dokumenty/<slug:slug>/", client_views.client_document, name="client-document"),
     path("oferta/zgody/", client_views.client_consents, name="client-consents"),
     path("oferta/platnosc/", client_views.client_pay, name="client-pay"),

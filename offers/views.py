@@ -1,18 +1,11 @@
 """The agent's pages of remote sale (DMS). The client's pages belong to the client issue."""
 
-import csv
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    StreamingHttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.downloads import csv_download, file_download
 from accounts.otp import verified_role_required
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
 
-from . import documents, selectors, services
+from . import documents, policy, selectors, services
+from .evidence import Policy
 from .forms import ConsentForm, OfferFilterForm, OfferForm, SendForm
 from .models import WARSAW, DmsLink, Offer, ProductDocument
 
@@ -87,6 +82,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "state_choices": form.fields["stan"].choices,
         "sort_choices": form.fields["sort"].choices,
         "page_sizes": OfferFilterForm.PAGE_SIZES,
+        "filter_form": form,
     }
     return render(request, "offers/offer_list.html", context)
 
@@ -117,28 +113,8 @@ def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
             offer.issued_on.strftime("%d.%m.%Y"),
             offer.protection_start.strftime("%d.%m.%Y"),
             offer.protection_end.strftime("%d.%m.%Y"),
-            offer.payment_deadline.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M"),
+            offer.payment_deadline_local.strftime("%d.%m.%Y %H:%M"),
         ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(rows: Iterator[list[str]], filename: str) -> StreamingHttpResponse:
-    # Semicolons and a BOM: what Excel in a Polish locale opens without an import wizard.
-    writer = csv.writer(_Echo(), delimiter=";")
-    body = (writer.writerow(row) for row in rows)
-    response = StreamingHttpResponse(_with_bom(body), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _with_bom(lines: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"
-    yield from lines
 
 
 @agent_required
@@ -146,7 +122,9 @@ def _with_bom(lines: Iterator[str]) -> Iterator[str]:
 def offer_list_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, offers, _per_page = _filtered_offers(request)
     stamp = timezone.now().astimezone(WARSAW).strftime("%Y%m%d-%H%M")
-    return _csv_response(_csv_rows(selectors.offers_for_export(offers)), f"oferty-{stamp}.csv")
+    return csv_download(
+        _csv_rows(selectors.offers_for_export(offers)), filename=f"oferty-{stamp}.csv"
+    )
 
 
 # Create, edit, copy, cancel -------------------------------------------------------
@@ -251,12 +229,13 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "offer": offer,
         "now": now,
-        "deadline": offer.payment_deadline.astimezone(WARSAW),
+        "deadline": offer.payment_deadline_local,
         "events": selectors.offer_timeline(offer),
         "links": offer.links.all()[:10],
         "send_form": SendForm(),
         "client_access_url": _client_access_url(),
         "can_send": offer.is_open and not offer.deadline_passed(now),
+        "policy": Policy.objects.filter(offer=offer).first(),
     }
     return render(request, "offers/offer_detail.html", context)
 
@@ -265,27 +244,17 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
-    response = HttpResponse(documents.offer_pdf(offer), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{documents.offer_pdf_filename(offer)}"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(documents.offer_pdf(offer), filename=documents.offer_pdf_filename(offer))
 
 
 @agent_required
 @require_GET
-def offer_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def offer_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     if kind not in DOCUMENT_KINDS:
         raise Http404
     document = documents.product_document(product=offer.product, kind=DOCUMENT_KINDS[kind])
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
-    )
+    return file_download(document.file.open("rb"), filename=document.filename)
 
 
 @agent_required
@@ -304,7 +273,7 @@ def offer_timeline_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 str(event.offer_version),
             ]
 
-    return _csv_response(rows(), f"historia-{offer.product.code}-{offer.number}.csv")
+    return csv_download(rows(), filename=f"historia-{offer.product.code}-{offer.number}.csv")
 
 
 # DMS ----------------------------------------------------------------------------
@@ -397,8 +366,21 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "offers/offer_policy.html",
-        {"offer": offer, "deadline": offer.payment_deadline.astimezone(WARSAW)},
+        {
+            "offer": offer,
+            "deadline": offer.payment_deadline_local,
+            "policy": Policy.objects.filter(offer=offer).first(),
+        },
     )
+
+
+@agent_required
+@require_GET
+def offer_policy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The policy PDF as the client received it (encrypted with the same password)."""
+    offer = _get_offer_for_agent(request, pk)
+    issued = get_object_or_404(Policy.objects.select_related("offer__package"), offer=offer)
+    return file_download(policy.policy_pdf(issued), filename=policy.policy_filename(issued))
 
 
 @agent_required

@@ -31,8 +31,9 @@ class Payment(models.Model):
 
     class Method(models.TextChoices):
         BLIK = "blik", _("BLIK")
-        P24 = "p24", _("przelew (Przelewy24)")
-        CARD = "card", _("karta płatnicza")
+        # The one source of these labels: forms, pages, e-mails and PDFs show them.
+        P24 = "p24", _("Przelew (Przelewy24)")
+        CARD = "card", _("Karta płatnicza")
 
     class Provider(models.TextChoices):
         SANDBOX = "sandbox", _("sandbox (testowy)")

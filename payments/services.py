@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.queueing import queue, queue_after_commit
+
 from . import registry
 from .models import Payment, PaymentEvent, WebhookEvent, from_minor
 from .providers import get_provider
@@ -95,19 +97,9 @@ def _local_path(url: str) -> str:
 
 
 def _queue_refund(payment: Payment) -> None:
-    from .tasks import payment_refund_execute
-
-    payment_id = payment.pk
-
-    def publish() -> None:
-        try:
-            payment_refund_execute.delay(payment_id)
-        except Exception:  # broker down: payment_reconcile_pending picks it up
-            logger.warning(
-                "payments: refund of %s not queued or failed; reconciliation retries it", payment_id
-            )
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "payments.tasks.payment_refund_execute", payment.pk, sweeper="payment_reconcile_pending"
+    )
 
 
 # Start ---------------------------------------------------------------------------
@@ -132,29 +124,22 @@ def payment_start(
     database lock is held while the provider answers. Call it outside your
     own transaction when you can.
     """
-    handlers = registry.get(payable_type)
-    info = handlers.describe(str(payable_id))
-    if info is None:
-        raise PaymentStartError("the payable does not exist or cannot be paid")
-    if info.amount != amount or info.currency != currency:
-        raise PaymentStartError("amount or currency differs from what the payable expects")
+    _require_payable(payable_type, str(payable_id), amount=amount, currency=currency)
     if method and method not in Payment.Method.values:
         raise PaymentStartError(f"unknown method {method!r}")
     provider = get_provider()
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            payable_type=payable_type,
-            payable_id=str(payable_id),
-            amount=amount,
-            currency=currency,
-            description=description[:200],
-            customer_email=customer_email,
-            method=method,
-            provider=provider.name,
-            success_url=_local_path(success_url),
-            cancel_url=_local_path(cancel_url),
-        )
-        _record(payment, Kind.CREATED, source=Source.SYSTEM)
+    payment = _payment_create(
+        provider=provider.name,
+        payable_type=payable_type,
+        payable_id=str(payable_id),
+        amount=amount,
+        currency=currency,
+        description=description[:200],
+        customer_email=customer_email,
+        method=method,
+        success_url=_local_path(success_url),
+        cancel_url=_local_path(cancel_url),
+    )
     base = settings.PORTAL_BASE_URL
     try:
         session = provider.checkout_create(
@@ -166,6 +151,23 @@ def payment_start(
         _payment_checkout_failed(payment_id=payment.pk, error=str(exc))
         raise
     return _payment_checkout_opened(payment_id=payment.pk, session=session), session.url
+
+
+def _require_payable(payable_type: str, payable_id: str, *, amount: Decimal, currency: str) -> None:
+    """Refuse (PaymentStartError) unless the payable expects exactly this amount now."""
+    info = registry.get(payable_type).describe(payable_id)
+    if info is None:
+        raise PaymentStartError("the payable does not exist or cannot be paid")
+    if info.amount != amount or info.currency != currency:
+        raise PaymentStartError("amount or currency differs from what the payable expects")
+
+
+@transaction.atomic
+def _payment_create(**fields: Any) -> Payment:
+    """The payment row and its first event, committed before the provider is called."""
+    payment = Payment.objects.create(**fields)
+    _record(payment, Kind.CREATED, source=Source.SYSTEM)
+    return payment
 
 
 @transaction.atomic
@@ -420,8 +422,6 @@ def payment_refund_execute(*, payment_id: int) -> Payment:
 
 def payment_reconcile_pending(*, now: datetime | None = None) -> list[int]:
     """Queue a provider check of every payment that has waited over 15 minutes."""
-    from .tasks import payment_reconcile, webhook_event_process
-
     now = now or timezone.now()
     # Asked again at most every 15 minutes: checked_at moves on each time.
     due = (
@@ -434,13 +434,13 @@ def payment_reconcile_pending(*, now: datetime | None = None) -> list[int]:
     )
     ids = list(due.values_list("pk", flat=True))
     for payment_id in ids:
-        payment_reconcile.delay(payment_id)
+        queue("payments.tasks.payment_reconcile", payment_id, sweeper="payment_reconcile_pending")
     # Events stored while the broker was down were never queued.
     stale = WebhookEvent.objects.filter(
         processed_at__isnull=True, received_at__lte=now - WEBHOOK_STALE_AFTER
     )
     for event_id in stale.values_list("pk", flat=True):
-        webhook_event_process.delay(event_id)
+        queue("payments.tasks.webhook_event_process", event_id, sweeper="payment_reconcile_pending")
     return ids
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services, webhooks
+from . import sandbox, services, webhooks
 from .providers.base import ProviderUnavailable
 
 # OperationalError covers a deadlock or serialisation failure that PostgreSQL
@@ -43,6 +43,4 @@ def payments_reconcile_pending() -> int:
 
 @shared_task(**RETRY)
 def sandbox_webhook_deliver(body: str) -> None:
-    from .providers.sandbox import webhook_deliver
-
-    webhook_deliver(body)
+    sandbox.webhook_deliver(body)

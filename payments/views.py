@@ -13,7 +13,7 @@ from accounts.decorators import no_referrer
 from .forms import SandboxPayForm
 from .models import Payment, SandboxCheckout
 from .providers.base import ProviderError, WebhookInvalid
-from .providers.sandbox import sandbox_checkout_complete
+from .sandbox import sandbox_checkout_complete
 from .selectors import BLIK_CODE_LIFETIME_SECONDS, payment_page_state
 from .webhooks import webhook_receive
 

@@ -13,6 +13,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.queueing import queue_after_commit
+
 from .models import Payment, PaymentEvent, WebhookEvent
 from .providers import get_provider
 from .providers.base import PaymentUpdate
@@ -35,19 +37,9 @@ def webhook_receive(*, provider: str, body: bytes, signature: str) -> WebhookEve
     )
     if not created:
         return None
-    from .tasks import webhook_event_process
-
-    event_pk = stored.pk
-
-    def publish() -> None:
-        try:
-            webhook_event_process.delay(event_pk)
-        except Exception:  # broker down: payment_reconcile_pending re-queues it
-            logger.warning(
-                "payments: webhook event %s not queued or failed; it will be re-queued", event_pk
-            )
-
-    transaction.on_commit(publish)
+    queue_after_commit(
+        "payments.tasks.webhook_event_process", stored.pk, sweeper="payment_reconcile_pending"
+    )
     return stored
 
 

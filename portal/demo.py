@@ -1,26 +1,24 @@
-"""Demo data shared by all areas: the staff account."""
+"""Demo data shared by all areas: the staff account, with a fixed TOTP secret.
 
-from django.contrib.auth.models import Group
+Development only: the secret below is public, printed by `make run` and in the README.
+"""
 
-from accounts.models import User
+import base64
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.demo import ensure_user
+from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
 
+__all__ = ["ensure_user", "load"]
 
-def ensure_user(
-    *, username: str, password: str, role: Role | None = None, **fields: object
-) -> User:
-    """Create the demo user once; on later runs leave it (and its password) as it is."""
-    user, created = User.objects.get_or_create(username=username, defaults=fields)
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+ADMIN_TOTP_HEX = "41646d696e21cafebabe41646d696e21cafebabe"
+ADMIN_TOTP_BASE32 = base64.b32encode(bytes.fromhex(ADMIN_TOTP_HEX)).decode()
 
 
 def load() -> list[str]:
-    ensure_user(
+    admin = ensure_user(
         username="admin",
         password="admin",
         role=Role.STAFF,
@@ -29,4 +27,15 @@ def load() -> list[str]:
         email="admin@portal.localhost",
         first_name="Administrator",
     )
-    return ["Obsługa portalu: admin / admin  →  /admin/ oraz /powiadomienia/skrzynka/"]
+    # The admin opens only after a second factor: the demo admin has one ready.
+    device, created = TOTPDevice.objects.get_or_create(
+        user=admin, name="Demo", defaults={"key": ADMIN_TOTP_HEX, "confirmed": True}
+    )
+    if created:
+        recovery_codes_issue(admin)
+    return [
+        "Obsługa portalu: admin / admin  →  /admin/ oraz /powiadomienia/skrzynka/",
+        f"  TOTP administratora (tylko dev): sekret {ADMIN_TOTP_BASE32}",
+        f"  {device.config_url}",
+        "  bieżący kod: .venv/bin/python manage.py demo_totp admin",
+    ]

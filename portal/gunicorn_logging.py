@@ -2,8 +2,10 @@
 
 The e-mailed offer link carries its token in the path (`/oferta/link/<token>/`);
 the portal swaps it for a session at once, but the first request line would
-still reach the access log. This logger writes `/oferta/link/…/` instead, and
-masks any PESEL or NIP (an agent's search `?q=…`) as every other log line is.
+still reach the access log. This logger writes `/oferta/link/…/` instead.
+The agent's search (`?q=`) may hold a PESEL or NIP written any way at all
+(with spaces, dashes, URL-encoded): its value is dropped altogether. Any other
+PESEL or NIP is masked as in every other log line.
 """
 
 import re
@@ -14,11 +16,13 @@ from gunicorn.glogging import Logger
 from accounts.logging import redact_identifiers
 
 _TOKEN_PATHS = re.compile(r"(/oferta/link/)(?!niewazny/)[^/?\s\"]+")
+# The search parameter, in a request line, a referer or a bare query string.
+_SEARCH_VALUE = re.compile(r"((?:^|[?&;])q=)[^&;#\s\"]*")
 
 
 def redact_url(value: str) -> str:
-    # An agent's search by PESEL or NIP travels in the query string: mask it too.
-    return redact_identifiers(_TOKEN_PATHS.sub(r"\1…", value))
+    value = _SEARCH_VALUE.sub(r"\1…", _TOKEN_PATHS.sub(r"\1…", value))
+    return redact_identifiers(value)
 
 
 class RedactingLogger(Logger):
@@ -26,7 +30,7 @@ class RedactingLogger(Logger):
         self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
     ) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):  # request line, path, referer
+        for key in ("r", "U", "q", "f"):  # request line, path, query string, referer
             if isinstance(atoms.get(key), str):
                 atoms[key] = redact_url(atoms[key])
         return atoms

@@ -88,7 +88,7 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.PortalAdminConfig",  # django.contrib.admin behind the two-step login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "payments",
+    "invoicing",
     "offers",
     "subscribers",
     "partners",
@@ -167,6 +168,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that does not answer must not hold a page (accounts.session_store).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -204,7 +207,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
     },
     "offers-policies-deliver-pending": {
-        "task": "offers.policy.policies_deliver_pending_task",
+        "task": "offers.tasks.policies_deliver_pending_task",
         "schedule": 120.0,
     },
     "offers-expire-overdue": {
@@ -219,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # lost webhook never leaves a paid client without what was paid for.
     "payments-reconcile-pending": {
         "task": "payments.tasks.payments_reconcile_pending",
+        "schedule": 300.0,
+    },
+    # Picks up invoices whose e-mail or KSeF submission was lost with a worker.
+    "invoicing-sweep": {
+        "task": "invoicing.tasks.invoicing_sweep",
         "schedule": 300.0,
     },
     # Tariffs that start, complaints not completed in 7 days, Profit expiry and
@@ -244,7 +252,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions are read from the cache (Redis) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "accounts.session_store"  # cached_db that survives a Redis outage
 SESSION_COOKIE_AGE = 30 * 60  # idle limit, pushed forward by activity (accounts.sessions)
 SESSION_TOUCH_INTERVAL = 60
 SESSION_ABSOLUTE_AGE = 12 * 3600
@@ -378,6 +386,39 @@ if SANDBOX_WEBHOOK_DELIVERY not in {"internal", "http"}:
     raise ImproperlyConfigured("SANDBOX_WEBHOOK_DELIVERY must be 'internal' or 'http'.")
 if PRODUCTION and PAYMENT_PROVIDER == "sandbox":
     raise ImproperlyConfigured("Set PAYMENT_PROVIDER=stripe with Stripe keys in production.")
+if PRODUCTION and PAYMENT_PROVIDER == "stripe" and not STRIPE_WEBHOOK_SECRET:
+    # Without it no webhook could be verified: payments would never be confirmed.
+    raise ImproperlyConfigured("Set STRIPE_WEBHOOK_SECRET (the webhook endpoint's signing secret).")
+
+# Invoicing ------------------------------------------------------------------
+
+# The seller on every VAT invoice. Development has a demo company (a valid
+# NIP and IBAN checksum); production must say who it is.
+INVOICE_SELLER_NAME = env_str(
+    "INVOICE_SELLER_NAME", None if PRODUCTION else "Portal Demo sp. z o.o."
+)
+INVOICE_SELLER_NIP = env_str("INVOICE_SELLER_NIP", None if PRODUCTION else "5250001233")
+INVOICE_SELLER_ADDRESS = env_str(
+    "INVOICE_SELLER_ADDRESS", None if PRODUCTION else "ul. Przykładowa 1, 00-950 Warszawa"
+)
+INVOICE_SELLER_IBAN = env_str(
+    "INVOICE_SELLER_IBAN", None if PRODUCTION else "PL61109010140000071219812874"
+)
+INVOICE_SELLER_BANK = env_str("INVOICE_SELLER_BANK", "" if PRODUCTION else "Bank Demo S.A.")
+INVOICE_SELLER_EMAIL = env_str("INVOICE_SELLER_EMAIL", "")
+INVOICE_PLACE = env_str("INVOICE_PLACE", "Warszawa")
+INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "FV")
+# "fake" answers like KSeF without leaving the machine (development, tests);
+# "disabled" keeps invoices "not sent" for staff to submit; a dotted path
+# names a client of one's own (invoicing.ksef lists them).
+KSEF_CLIENT = env_str("KSEF_CLIENT", "disabled" if PRODUCTION else "fake")
+# Where the QR code on a printed invoice sends the reader to check it in KSeF.
+KSEF_QR_BASE_URL = env_str(
+    "KSEF_QR_BASE_URL",
+    "https://qr.ksef.mf.gov.pl" if PRODUCTION else "https://qr-test.ksef.mf.gov.pl",
+).rstrip("/")
+if PRODUCTION and KSEF_CLIENT == "fake":
+    raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 
 # Rate limits ----------------------------------------------------------------
 

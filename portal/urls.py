@@ -15,11 +15,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    path("konto/obsluga/", include("accounts.staff_urls")),
     path("", include("offers.urls")),
     path("platnosci/", include("payments.urls")),
     path("powiadomienia/", include("notifications.urls")),
     path("abonent/", include("subscribers.urls")),
     path("partner/", include("partners.urls")),
+    path("konto/organizacje/", include("portal.organisation_urls")),
 ]
 
 if settings.BENCHMARK:

@@ -125,3 +125,31 @@ def sms_gateway(settings):  # type: ignore[no-untyped-def]
     gateway.reset()  # type: ignore[attr-defined]
     yield gateway
     gateway.reset()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def organisation(alice, bob):  # type: ignore[no-untyped-def]
+    """Alice's agency: alice owns it, bob is on her team, charlie is outside it.
+
+    The remote sale does not use it: there an agent sees only their own offers.
+    """
+    from accounts.models import Membership, Organisation
+
+    agency = Organisation.objects.create(
+        kind=Organisation.Kind.SMS_AGENCY,
+        name="Agencja Nowak",
+        nip="7740001454",
+        address="ul. Polna 1, 00-001 Warszawa",
+    )
+    Membership.objects.create(organisation=agency, user=alice, role=Membership.Role.OWNER)
+    Membership.objects.create(organisation=agency, user=bob, role=Membership.Role.MEMBER)
+    return agency
+
+
+@pytest.fixture
+def staff_client(staff):  # type: ignore[no-untyped-def]
+    """The staff user signed in with both factors: the admin opens only to such a session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    return session_verified_by(staff, device)

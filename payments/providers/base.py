@@ -127,10 +127,6 @@ def signature_verify(*, body: bytes, signature: str, secret: str) -> dict[str, A
 # Routed by event type through a dict, as Saleor does: an event type that is
 # not in the table means nothing to us and is stored but not applied.
 
-# Stripe's decline codes that mean "the BLIK code ran out" (code_expired since
-# the 2026-09-30 API; before, a timed-out attempt).
-BLIK_EXPIRED_CODES = {"code_expired", "payment_intent_payment_attempt_expired"}
-
 
 def _metadata_ref(obj: dict[str, Any]) -> str:
     metadata = obj.get("metadata") or {}

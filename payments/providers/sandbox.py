@@ -7,9 +7,11 @@ webhooks in Stripe's event format signed exactly as Stripe signs them
 same webhook endpoint. Its own books are `SandboxCheckout` rows, so
 reconciliation asks it the same question it would ask Stripe.
 
-BLIK code 000000 fails as an expired code; the "decline" button fails with
-the method's usual decline code. A failed attempt leaves the session open for
-another try, as Stripe Checkout does.
+This module is the provider as the portal sees it (a leaf: it imports
+nothing of payments but its models and `providers.base`). The other half,
+the sandbox playing the outside world (the hosted page completing a checkout,
+signing and delivering its webhooks), lives in `payments.sandbox`, beside
+the sandbox's views.
 """
 
 import hashlib
@@ -18,7 +20,6 @@ import json
 import logging
 import secrets
 import time
-import urllib.request
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.queueing import queue_after_commit
 
 from ..models import SandboxCheckout
 from .base import (
@@ -47,8 +50,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHECKOUT_LIFETIME = timedelta(minutes=35)
-BLIK_EXPIRED_CODE = "000000"
-DECLINE_CODES = {"blik": "customer_declined", "p24": "payment_declined", "card": "card_declined"}
 
 
 def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -109,7 +110,7 @@ class SandboxProvider:
             currency=checkout.currency,
             method=checkout.method,
             failure_code=checkout.failure_code if outcome == OUTCOME_FAILED else "",
-            payload=_session_object(checkout),
+            payload=session_object(checkout),
         )
 
     def refund_create(
@@ -125,40 +126,8 @@ class SandboxProvider:
             if checkout.refunded_minor == 0:
                 checkout.refunded_minor = min(amount_minor, checkout.amount_minor)
                 checkout.save(update_fields=["refunded_minor"])
-                _event_send("charge.refunded", _charge_object(checkout, refunded=True))
+                event_send("charge.refunded", _charge_object(checkout, refunded=True))
         return RefundResult(id=refund_id, status="succeeded")
-
-
-# The hosted page's actions ------------------------------------------------------
-
-
-@transaction.atomic
-def sandbox_checkout_complete(
-    *, checkout_id: str, method: str, blik_code: str = "", decline: bool = False
-) -> SandboxCheckout:
-    """Play the provider when the person pays or fails on the sandbox page."""
-    checkout = SandboxCheckout.objects.select_for_update().get(checkout_id=checkout_id)
-    if checkout.status != SandboxCheckout.Status.OPEN:
-        return checkout
-    now = timezone.now()
-    checkout.method = method
-    if checkout.expires_at <= now:
-        checkout.status = SandboxCheckout.Status.EXPIRED
-        checkout.save(update_fields=["status", "method"])
-        _event_send("checkout.session.expired", _session_object(checkout))
-        return checkout
-    if decline or (method == "blik" and blik_code == BLIK_EXPIRED_CODE):
-        # The session stays open for another attempt, as on Stripe.
-        checkout.failure_code = "code_expired" if not decline else DECLINE_CODES[method]
-        checkout.save(update_fields=["method", "failure_code"])
-        _event_send("payment_intent.payment_failed", _intent_object(checkout))
-        return checkout
-    checkout.status = SandboxCheckout.Status.PAID
-    checkout.failure_code = ""
-    checkout.completed_at = now
-    checkout.save(update_fields=["status", "method", "failure_code", "completed_at"])
-    _event_send("checkout.session.completed", _session_object(checkout))
-    return checkout
 
 
 # Events in Stripe's shape --------------------------------------------------------
@@ -168,7 +137,7 @@ def _metadata(checkout: SandboxCheckout) -> dict[str, str]:
     return {"payment_id": checkout.payment_ref}
 
 
-def _session_object(checkout: SandboxCheckout) -> dict[str, Any]:
+def session_object(checkout: SandboxCheckout) -> dict[str, Any]:
     paid = checkout.status == SandboxCheckout.Status.PAID
     return {
         "id": checkout.checkout_id,
@@ -187,7 +156,7 @@ def _session_object(checkout: SandboxCheckout) -> dict[str, Any]:
     }
 
 
-def _intent_object(checkout: SandboxCheckout) -> dict[str, Any]:
+def intent_object(checkout: SandboxCheckout) -> dict[str, Any]:
     return {
         "id": checkout.intent_id,
         "object": "payment_intent",
@@ -224,7 +193,8 @@ def _charge_object(checkout: SandboxCheckout, *, refunded: bool) -> dict[str, An
     }
 
 
-def _event_send(event_type: str, obj: dict[str, Any]) -> None:
+def event_send(event_type: str, obj: dict[str, Any]) -> None:
+    """Send one event in Stripe's format to our webhook endpoint, after commit."""
     event = {
         "id": f"evt_sbx_{secrets.token_hex(12)}",
         "object": "event",
@@ -237,29 +207,8 @@ def _event_send(event_type: str, obj: dict[str, Any]) -> None:
         "type": event_type,
     }
     body = json.dumps(event, separators=(",", ":"))
-    from ..tasks import sandbox_webhook_deliver
-
     # After commit, like a real provider that only learns of the payment once
-    # it is recorded; the signature is made at delivery time.
-    transaction.on_commit(lambda: sandbox_webhook_deliver.delay(body))
-
-
-def webhook_deliver(body: str) -> None:
-    """Sign and deliver one event: in-process by default, or over HTTP to PORTAL_BASE_URL."""
-    signature = sign(body.encode(), settings.SANDBOX_WEBHOOK_SECRET)
-    if settings.SANDBOX_WEBHOOK_DELIVERY == "http":
-        url = settings.PORTAL_BASE_URL + reverse("payments:webhook", args=["sandbox"])
-        request = urllib.request.Request(  # noqa: S310 (our own configured base URL)
-            url,
-            data=body.encode(),
-            headers={"Content-Type": "application/json", "Stripe-Signature": signature},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            response.read()
-        return
-    # The same function the webhook view calls after reading the request:
-    # verify the signature, store the event once, queue its processing.
-    from ..webhooks import webhook_receive
-
-    webhook_receive(provider="sandbox", body=body.encode(), signature=signature)
+    # it is recorded; the signature is made at delivery time (payments.sandbox).
+    queue_after_commit(
+        "payments.tasks.sandbox_webhook_deliver", body, sweeper="payment_reconcile_pending"
+    )

@@ -81,3 +81,37 @@ def test_it_stores_ciphertext_and_finds_rows_by_the_index():
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(Person)
+
+
+@pytest.mark.django_db
+@isolate_apps("accounts")
+def test_a_save_with_update_fields_keeps_the_companions_in_step():
+    from accounts.fields import CompanionsInStep
+
+    class Holder(CompanionsInStep, models.Model):
+        pesel = EncryptedTextField(blank=True)
+        pesel_index = BlindIndexField(source="pesel")
+        pesel_masked = MaskedField(source="pesel")
+        note = models.CharField(max_length=20, blank=True)
+
+        class Meta:
+            app_label = "accounts"
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    with connection.schema_editor() as editor:
+        editor.create_model(Holder)
+    try:
+        holder = Holder.objects.create(pesel="44051401359")
+        holder.pesel = "02070803628"
+        holder.save(update_fields=["pesel"])  # the hash and the mask are not named
+        stored = Holder.objects.get(pk=holder.pk)
+        assert stored.pesel_index == blind_index("02070803628")
+        assert stored.pesel_masked == "02•••••••••"
+        holder.note = "x"
+        holder.save(update_fields=["note"])  # nothing else is written
+        assert Holder.objects.filter(pesel_index=blind_index("02070803628")).count() == 1
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(Holder)

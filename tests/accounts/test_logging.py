@@ -23,6 +23,33 @@ def test_redaction_masks_only_checksum_valid_numbers():
     assert "600100200" in redacted
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "920 713 147 64",
+        "920-713-147-64",
+        "920.713.147.64",
+        "92071314764",
+        "774-000-14-54",
+        "774 000 14 54",
+        "774.000.14.54",
+        "920+713+147+64",
+        "920%20713%20147%2064",
+    ],
+)
+def test_redaction_masks_identifiers_written_with_separators(written):
+    redacted = redact_identifiers(f"search q={written} by agent 7")
+    digits = "".join(ch for ch in written.replace("%20", "") if ch.isdigit())
+    assert digits not in "".join(ch for ch in redacted if ch.isdigit())
+    assert redacted.endswith(" by agent 7")
+    assert redacted.startswith(f"search q={digits[:2]}•")
+
+
+def test_redaction_leaves_other_numbers_with_separators_alone():
+    text = "IP 203.0.113.47, kwota 1 200,00 zł, tel. 600 100 200, 2026-12-01 12:00"
+    assert redact_identifiers(text) == text
+
+
 @pytest.fixture
 def console_output():  # type: ignore[no-untyped-def]
     """What the configured console handler writes, filters and formatter included."""

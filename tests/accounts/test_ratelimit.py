@@ -103,3 +103,40 @@ def test_the_clock_is_the_applications(redis_client):
     with time_machine.travel(START + 901, tick=False):
         assert not ratelimit.check(LIMIT, "offer:7").locked
     assert time.time() > START  # the real clock is untouched after the block
+
+
+def _attempt_rules() -> None:
+    with time_machine.travel(START, tick=False) as clock:
+        pending = [ratelimit.attempt((LIMIT, "user:dora")) for _ in range(5)]
+        assert not any(a.refused for a in pending)
+        # Five counted, none judged yet: the sixth is refused before it is judged.
+        sixth = ratelimit.attempt((LIMIT, "user:dora"))
+        assert sixth.refused and sixth.decision.retry_after == 900
+        pending[0].succeeded()  # a right answer takes its attempt back
+        assert not ratelimit.attempt((LIMIT, "user:dora")).refused
+        decisions = [a.failed()[0] for a in pending[1:]]
+        assert [d.locked for d in decisions] == [False, False, False, True]
+        clock.shift(899)
+        assert ratelimit.attempt((LIMIT, "user:dora")).refused
+        clock.shift(902)
+        assert not ratelimit.attempt((LIMIT, "user:dora")).refused
+
+
+def test_it_counts_an_attempt_before_it_is_judged_in_redis():
+    _attempt_rules()
+
+
+def test_it_counts_an_attempt_before_it_is_judged_in_memory(settings):
+    settings.REDIS_URL = ""
+    ratelimit.reset_store()
+    _attempt_rules()
+
+
+def test_an_attempt_refused_by_one_key_is_counted_in_none():
+    with time_machine.travel(START, tick=False):
+        for _ in range(5):
+            ratelimit.attempt((LIMIT, "ip:10.0.0.9")).failed()
+        refused = ratelimit.attempt((LIMIT, "user:ewa"), (LIMIT, "ip:10.0.0.9"))
+        assert refused.refused
+        others = [ratelimit.attempt((LIMIT, "user:ewa")) for _ in range(5)]
+        assert not any(a.refused for a in others)

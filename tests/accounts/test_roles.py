@@ -40,8 +40,7 @@ def test_an_inactive_user_has_no_role(alice):
 
 
 @pytest.mark.django_db
-def test_the_admin_speaks_polish(client, staff):
-    client.force_login(staff)
-    html = client.get("/admin/").content.decode()
+def test_the_admin_speaks_polish(staff_client):
+    html = staff_client.get("/admin/").content.decode()
     assert "Portal — administracja" in html
     assert "Użytkownicy" in html

@@ -6,7 +6,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from offers.client_services import CONSENTS
+from offers.evidence import CONSENTS
 
 from .harness import check_page
 
@@ -19,7 +19,7 @@ def download_documents(page: Page) -> list[str]:
         with page.expect_download() as download:
             page.get_by_role("link", name=f"Pobierz: {label}").click()
         names.append(download.value.suggested_filename)
-    page.reload()
+    # client-offer.js marks each one as the portal records it: no reload needed.
     expect(page.locator(".documents .badge--ok")).to_have_count(3)
     return names
 
@@ -30,7 +30,8 @@ def accept_consents(page: Page) -> None:
     for consent in CONSENTS:
         page.get_by_label(consent.text).check()
     page.get_by_role("button", name="Zapisz zgody").click()
-    expect(page.locator(".alert--success", has_text="Zgody zapisane")).to_be_visible()
+    expect(page.locator(".alert--success", has_text="Zgody zaakceptowane")).to_be_visible()
+    expect(pay).to_be_enabled()
     check_page(page)
 
 

@@ -54,7 +54,8 @@ def test_it_sends_an_fm_t_offer_via_dms_after_a_totp_login(page: Page) -> None:
     page.get_by_role("link", name="Nowa oferta").first.click()
     page.wait_for_url("**/agent/oferty/nowa/")
     check_page(page)
-    page.get_by_label("Produkt i pakiet").select_option(label="FM_T — Fizjoterapeuta (406,00 zł)")
+    package = "FM_T — Fizjoterapeuta (406,00\u00a0zł)"
+    page.get_by_label("Produkt i pakiet").select_option(label=package)
     start = local_today() + timedelta(days=20)
     page.get_by_label("Początek ochrony").fill(start.isoformat())
     page.get_by_label("Imię i nazwisko lub nazwa firmy ubezpieczającego").fill("Anna Kowalska")

@@ -226,3 +226,15 @@ def test_retry_needs_post_and_a_failed_message(client, staff):
     url = reverse("notifications:outbox-retry", args=[message.pk])
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_renders_the_subject_and_text_part_as_text_and_escapes_only_the_html():
+    name = "O'Brien & Syn <biuro>"
+    message = services.email_enqueue(
+        to="klient@example.com", template="test_message", context={"name": name}
+    )
+    assert message.subject == f"Test: {name}"
+    assert f"Dzień dobry {name}," in message.body_text
+    assert "&amp;" not in message.body_text and "&#x27;" not in message.body_text
+    assert "<p>Dzień dobry O&#x27;Brien &amp; Syn &lt;biuro&gt;,</p>" in message.body_html

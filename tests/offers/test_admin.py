@@ -5,9 +5,9 @@ from offers.models import Product
 from .conftest import PESEL, sent_offer
 
 
-def test_it_lists_offers_for_staff_with_masked_identifiers(alice, staff, client):
+def test_it_lists_offers_for_staff_with_masked_identifiers(alice, staff_client):
+    client = staff_client
     offer = sent_offer(alice)
-    client.force_login(staff)
     response = client.get(reverse("admin:offers_offer_changelist"))
     assert response.status_code == 200
     assert offer.display_number in response.text
@@ -18,8 +18,8 @@ def test_it_lists_offers_for_staff_with_masked_identifiers(alice, staff, client)
     assert "wysłano link DMS" in response.text
 
 
-def test_it_lets_staff_edit_products_and_packages(staff, client):
-    client.force_login(staff)
+def test_it_lets_staff_edit_products_and_packages(staff_client):
+    client = staff_client
     product = Product.objects.get(code="FM_T")
     response = client.get(reverse("admin:offers_product_change", args=[product.pk]))
     assert response.status_code == 200

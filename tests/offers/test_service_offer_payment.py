@@ -104,3 +104,16 @@ def test_it_refuses_money_for_a_cancelled_offer(alice):
     services.offer_cancel(offer=offer, actor=alice)
     with pytest.raises(services.DeadlinePassed):
         services.offer_mark_paid(offer=offer, paid_at=offer.sent_at, payment_reference="x")
+
+
+def test_it_writes_the_clients_name_as_text_in_the_agents_plain_text_email(
+    alice, django_capture_on_commit_callbacks
+):
+    offer = sent_offer(alice, holder_name="O'Brien & Syn <Spółka>")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_mark_paid(offer=offer, paid_at=offer.sent_at, payment_reference="pi_1")
+    sent = mail.outbox[-1]
+    assert "Klient O'Brien & Syn <Spółka> opłacił ofertę" in sent.body
+    html, _mimetype = sent.alternatives[0]
+    assert "O&#x27;Brien &amp; Syn &lt;Spółka&gt;" in html
+    assert "O'Brien & Syn" not in html

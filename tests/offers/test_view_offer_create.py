@@ -29,7 +29,7 @@ def _form(**overrides):
 def test_it_shows_the_form_with_packages_and_premiums(alice_client):
     response = alice_client.get(URL)
     assert response.status_code == 200
-    assert "FM_T — Fizjoterapeuta (406,00 zł)" in response.text
+    assert "FM_T — Fizjoterapeuta (406,00\u00a0zł)" in response.text
 
 
 def test_it_creates_a_draft(alice, alice_client):

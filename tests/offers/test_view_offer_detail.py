@@ -20,7 +20,7 @@ def test_it_shows_the_offer_with_its_actions_and_timeline(alice, alice_client):
         "OWU i inne dokumenty",
         "Wyślij link do DMS",
         "Fizjoterapeuta",
-        "406,00 zł",
+        "406,00\u00a0zł",
         "DMS",
     ):
         assert label in text, label

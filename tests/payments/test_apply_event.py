@@ -116,7 +116,7 @@ def test_it_refunds_money_the_payable_refuses(
         description="Zamówienie 1", customer_email="k@example.com", method="blik",
         success_url="/gotowe/", cancel_url="/zaplac/",
     )  # fmt: skip
-    from payments.providers.sandbox import sandbox_checkout_complete
+    from payments.sandbox import sandbox_checkout_complete
 
     with django_capture_on_commit_callbacks(execute=True):
         sandbox_checkout_complete(
@@ -142,7 +142,7 @@ def test_it_refunds_money_the_payable_refuses(
 def test_it_refunds_a_second_payment_for_the_same_payable(
     client, orders, sandbox, django_capture_on_commit_callbacks
 ):
-    from payments.providers.sandbox import sandbox_checkout_complete
+    from payments.sandbox import sandbox_checkout_complete
     from payments.services import payment_start
 
     args = dict(

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from payments.models import Payment, WebhookEvent
-from payments.providers.sandbox import sandbox_checkout_complete
+from payments.sandbox import sandbox_checkout_complete
 from payments.services import payment_start
 
 from .conftest import event, intent_object, make_payment, session_object, sign

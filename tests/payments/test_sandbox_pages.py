@@ -42,7 +42,7 @@ def test_it_sends_the_client_to_the_sandbox_page(client, started):
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Kod BLIK" in html and "Przelewy24" in html and "karta" in html
+    assert "Kod BLIK" in html and "Przelewy24" in html and "Karta płatnicza" in html
     assert 'for="id_blik_code"' in html
     assert "406" in html
 
@@ -182,7 +182,7 @@ def test_it_refuses_to_start_for_the_wrong_amount_or_an_outside_url(orders, sand
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_can_deliver_over_http(orders, sandbox, live_server, settings):
     """The "http" mode posts to PORTAL_BASE_URL like an outside provider would."""
-    from payments.providers.sandbox import webhook_deliver
+    from payments.sandbox import webhook_deliver
 
     settings.SANDBOX_WEBHOOK_DELIVERY = "http"
     settings.PORTAL_BASE_URL = live_server.url

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 
 OUR_APPS = {"accounts", "offers", "payments", "notifications", "subscribers", "partners"}
+OUR_APPS |= {"invoicing"}
 
 
 def _row_counts() -> dict[str, int]:
@@ -43,7 +44,12 @@ def test_it_refuses_to_run_under_production_settings():
         "ALLOWED_HOSTS": "portal.example.com",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "PAYMENT_PROVIDER": "stripe",
+        "STRIPE_WEBHOOK_SECRET": "whsec_test_production_check",
         "SMS_GATEWAY": "http",
+        "INVOICE_SELLER_NAME": "Portal S.A.",
+        "INVOICE_SELLER_NIP": "5250001233",
+        "INVOICE_SELLER_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
+        "INVOICE_SELLER_IBAN": "PL61109010140000071219812874",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "demo_data"],

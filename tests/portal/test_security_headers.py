@@ -17,8 +17,13 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "testserver",
     "EMAIL_URL": "smtp://127.0.0.1:25",
     "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_WEBHOOK_SECRET": "whsec_test_production_check",
     "SMS_GATEWAY": "http",
     "SMS_GATEWAY_URL": "https://sms.example.com/send",
+    "INVOICE_SELLER_NAME": "Portal S.A.",
+    "INVOICE_SELLER_NIP": "5250001233",
+    "INVOICE_SELLER_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
+    "INVOICE_SELLER_IBAN": "PL61109010140000071219812874",
 }
 
 
@@ -43,6 +48,7 @@ def run_under_production(code: str, **overrides: str) -> subprocess.CompletedPro
         ({"SECRET_KEY": settings.DEV_SECRET_KEY}, "SECRET_KEY"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"FIELD_ENCRYPTION_KEY": settings.DEV_FIELD_KEY}, "FIELD_ENCRYPTION_KEY"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET"),
     ],
 )
 def test_production_refuses_to_start_with_development_secrets_or_debug(overrides, complaint):
@@ -61,7 +67,21 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 client = Client()
 home = client.get("/", secure=True)
-admin = client.get("/admin/login/", secure=True)
+admin_login = client.get("/admin/login/", secure=True)
+# The admin opens only to a session verified by a second factor.
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts.models import User
+staff = User.objects.create_user("probe-staff", is_staff=True, is_superuser=True)
+try:
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    client.force_login(staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    admin = client.get("/admin/", secure=True)
+finally:
+    staff.delete()
 plain = client.get("/", secure=False)
 print(json.dumps({
     "home_status": home.status_code,
@@ -69,6 +89,8 @@ print(json.dumps({
     "admin_status": admin.status_code,
     "admin_csp": admin.headers.get("Content-Security-Policy", ""),
     "admin_html": admin.content.decode(),
+    "admin_login_status": admin_login.status_code,
+    "admin_login_location": admin_login.headers.get("Location", ""),
     "plain_status": plain.status_code,
     "plain_location": plain.headers.get("Location", ""),
     "session_secure": django.conf.settings.SESSION_COOKIE_SECURE,
@@ -79,7 +101,10 @@ print(json.dumps({
 
 @pytest.mark.django_db
 def test_production_sends_hsts_csp_and_secure_cookies_and_admin_still_works(tmp_path):
-    result = run_under_production(PROBE, STATIC_ROOT=str(tmp_path))
+    from tests.parallel_guesses import database_url
+
+    # The probe signs a staff user in on the test database (and removes it).
+    result = run_under_production(PROBE, STATIC_ROOT=str(tmp_path), DATABASE_URL=database_url())
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
     headers = data["headers"]
@@ -99,6 +124,8 @@ def test_production_sends_hsts_csp_and_secure_cookies_and_admin_still_works(tmp_
     assert data["plain_location"].startswith("https://")
     # The admin renders under the strict policy: its scripts carry the nonce.
     assert data["admin_status"] == 200
+    assert data["admin_login_status"] == 302
+    assert data["admin_login_location"].startswith("/konto/obsluga/logowanie/")
     nonce = data["admin_csp"].split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in data["admin_html"]
 

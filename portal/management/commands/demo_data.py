@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from invoicing import demo as invoicing_demo
 from offers import demo as offers_demo
 from offers.demo_client import load_client_demo
 from portal import demo
@@ -17,7 +18,13 @@ class Command(BaseCommand):
         lines: list[str] = []
         with transaction.atomic():
             # Each area adds its loader here; every loader is idempotent.
-            for loader in (demo.load, offers_demo.load, load_client_demo, subscribers_demo.load):
+            for loader in (
+                demo.load,
+                offers_demo.load,
+                load_client_demo,
+                invoicing_demo.load,
+                subscribers_demo.load,
+            ):
                 lines.extend(loader())
         self.stdout.write(self.style.SUCCESS("Dane demonstracyjne gotowe. Logowania:"))
         for line in lines:

@@ -193,7 +193,7 @@ def frozen():  # type: ignore[no-untyped-def]
 
 def pay_in_sandbox(payment: Payment, method: str = "", *, decline: bool = False) -> None:
     """Pay on the sandbox's hosted page: it signs and delivers the webhook after commit."""
-    from payments.providers.sandbox import sandbox_checkout_complete
+    from payments.sandbox import sandbox_checkout_complete
 
     sandbox_checkout_complete(
         checkout_id=payment.checkout_id,

@@ -43,13 +43,14 @@ def together(*jobs):  # type: ignore[no-untyped-def]
 
 def _slow_lock_check(monkeypatch):  # type: ignore[no-untyped-def]
     """Widen the gap between "is entry locked?" and judging the answer, as a busy server would."""
-    original = cs._refuse_if_locked
+    original = cs._attempt
 
     def slow(offers, visitor):  # type: ignore[no-untyped-def]
-        original(offers, visitor)
+        attempt = original(offers, visitor)
         time.sleep(0.2)
+        return attempt
 
-    monkeypatch.setattr(cs, "_refuse_if_locked", slow)
+    monkeypatch.setattr(cs, "_attempt", slow)
 
 
 def _guess(offer_id: int, password: str):  # type: ignore[no-untyped-def]

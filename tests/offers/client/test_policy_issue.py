@@ -151,6 +151,10 @@ def test_money_after_the_deadline_is_refunded_and_both_sides_are_told(
     assert "po terminie" in next(m for m in refunds if m.to == [offer.email]).body
     kinds = set(offer.events.values_list("kind", flat=True))
     assert {OfferEvent.Kind.LATE_PAYMENT, OfferEvent.Kind.PAYMENT_REFUNDED} <= kinds
+    refunded = offer.events.filter(
+        kind__in=[OfferEvent.Kind.LATE_PAYMENT, OfferEvent.Kind.PAYMENT_REFUNDED]
+    )
+    assert set(refunded.values_list("actor_label", flat=True)) == {"płatności"}
 
 
 def test_money_one_second_before_the_deadline_makes_a_policy(
@@ -205,6 +209,24 @@ def test_a_failed_payment_then_a_successful_retry_makes_one_policy(
         pay_in_sandbox(second)
 
     assert Policy.objects.get().payment == second
+    offer = Policy.objects.get().offer
+    assert offer.events.get(kind=OfferEvent.Kind.PAYMENT_FAILED).actor_label == "płatności"
+
+
+def test_the_history_names_the_system_as_the_sender_of_the_policy(
+    new_client, new_sent: Sent, django_capture_on_commit_callbacks
+):
+    _paid(new_client, django_capture_on_commit_callbacks)
+
+    offer = Offer.objects.get(pk=new_sent.offer.pk)
+    assert offer.events.get(kind=OfferEvent.Kind.POLICY_SENT).actor_label == "system"
+    by_client = set(offer.events.filter(actor_label="klient").values_list("kind", flat=True))
+    assert by_client == {
+        OfferEvent.Kind.CLIENT_LOGIN,
+        OfferEvent.Kind.CLIENT_DOWNLOAD,
+        OfferEvent.Kind.CLIENT_ACCEPTED,
+        OfferEvent.Kind.PAYMENT_STARTED,
+    }
 
 
 def test_a_wrong_amount_is_held_and_makes_no_policy(new_client, django_capture_on_commit_callbacks):

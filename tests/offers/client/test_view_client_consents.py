@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from offers import services
-from offers.client_services import CONSENTS, consents_done
-from offers.evidence import ConsentAcceptance
+from offers.evidence import CONSENTS, ConsentAcceptance
 from offers.models import OfferEvent
+from offers.selectors import consents_done
 
 from .conftest import ALL_CONSENTS, Sent, download_all
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from offers import services
 from offers.models import Offer
 
-from .conftest import NIP, PESEL, Sent, enter_new, send
+from .conftest import ALL_CONSENTS, NIP, PESEL, Sent, download_all, enter_new, send
 
 
 def test_it_shows_the_offer_with_the_pesel_masked_and_the_deadline(new_client, new_sent: Sent):
@@ -106,3 +106,35 @@ def test_logout_ends_the_client_session(new_client):
     assert new_client.get(reverse("offers:client-offer"))["Location"] == reverse(
         "offers:client-access"
     )
+
+
+STATUS_URL = reverse("offers:client-offer-status")
+
+
+def test_the_status_says_which_steps_are_done(new_client):
+    assert new_client.get(STATUS_URL).json() == {
+        "downloaded": [],
+        "all_downloaded": False,
+        "consents_done": False,
+        "ready": False,
+    }
+    new_client.get(reverse("offers:client-document", args=["owu"]))
+    assert new_client.get(STATUS_URL).json()["downloaded"] == ["owu"]
+    download_all(new_client)
+    status = new_client.get(STATUS_URL).json()
+    assert status["downloaded"] == ["oferta", "owu", "regulamin"]
+    assert status["all_downloaded"] and not status["ready"]
+    new_client.post(reverse("offers:client-consents"), ALL_CONSENTS)
+    response = new_client.get(STATUS_URL)
+    assert response.json()["ready"] is True
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_status_needs_the_clients_session(client, new_sent):
+    response = client.get(STATUS_URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("offers:client-access")
+
+
+def test_the_status_refuses_post(new_client):
+    assert new_client.post(STATUS_URL).status_code == 405

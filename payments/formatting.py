@@ -1,0 +1,24 @@
+"""How the portal writes an amount of money: one helper for pages, e-mails and PDFs.
+
+CSV exports keep their own machine-readable numbers.
+"""
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+NBSP = "\u00a0"
+UNITS = {"PLN": "zł"}
+
+
+def format_amount(value: Decimal | int | str | None, currency: str = "PLN") -> str:
+    """1200.5 → "1 200,50 zł": two decimals, thousands grouped as the language writes them.
+
+    Non-breaking spaces, so that an amount never breaks across lines.
+    """
+    if value is None or value == "":
+        return ""
+    number = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    number = number.replace(" ", NBSP)
+    code = (currency or "PLN").upper()
+    return f"{number}{NBSP}{UNITS.get(code, code)}"
