@@ -138,7 +138,7 @@ def test_it_counts_down_to_the_answer_for_the_subscriber(alice_account, invoice)
         assert "termin minął" in client.get(f"/abonent/bok/{case.pk}/").content.decode()
 
 
-def test_it_orders_staff_cases_by_deadline_with_days_left(staff, client, alice_account, invoice):
+def test_it_orders_staff_cases_by_deadline_with_days_left(staff_client, alice_account, invoice):
     with time_machine.travel(at(2026, 11, 20, 12, 0), tick=False):
         early = services.case_file(
             account=alice_account, contract=alice_account.contracts.first(),
@@ -151,23 +151,21 @@ def test_it_orders_staff_cases_by_deadline_with_days_left(staff, client, alice_a
             category="reklamacja", kind=services.case_type("reklamacja", "faktura"),
             fields={}, description="Faktura", delivery="email", invoice=invoice,
         )  # fmt: skip
-        client.force_login(staff)
-        html = client.get("/admin/subscribers/case/").content.decode()
+        html = staff_client.get("/admin/subscribers/case/").content.decode()
     assert html.index(early.number) < html.index(late.number)
     assert '<td class="field-due">19</td>' in html
 
 
 def test_it_sends_the_staff_answer_and_resends_within_3_working_days(
-    staff, client, alice_account, invoice, django_capture_on_commit_callbacks
+    staff_client, alice_account, invoice, django_capture_on_commit_callbacks
 ):
     case = services.case_file(
         account=alice_account, contract=alice_account.contracts.first(),
         category="reklamacja", kind=services.case_type("reklamacja", "faktura"),
         fields={}, description="Faktura", delivery="email", invoice=invoice,
     )  # fmt: skip
-    client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        staff_client.post(
             f"/admin/subscribers/case/{case.pk}/change/",
             {"answer": "Uznajemy reklamację.", "missing": "", "staff_note": ""},
         )

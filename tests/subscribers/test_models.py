@@ -56,9 +56,9 @@ def test_it_finds_the_billing_period_of_a_day(day, start, end):
     assert account.period_containing(day) == (start, end)
 
 
-def test_it_shows_every_subscriber_model_in_the_admin(staff, client):
+def test_it_shows_every_subscriber_model_in_the_admin(staff_client):
     call_command("demo_data")
-    client.force_login(staff)
+    client = staff_client
     for model in (
         "subscriberaccount", "contract", "invoice", "tariffplan", "service",
         "order", "case", "profittransaction",
