@@ -100,8 +100,9 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["mark_in_progress", "mark_done", "mark_rejected"]
 
     def _set_state(self, request: HttpRequest, queryset: QuerySet[Order], state: str) -> None:
-        count = queryset.update(state=state, processed_at=timezone.now())
-        self.message_user(request, _("Zmieniono stan %(n)d zleceń.") % {"n": count})
+        for order in queryset:
+            services.order_process(order=order, state=state)
+        self.message_user(request, _("Zmieniono stan %(n)d zleceń.") % {"n": len(queryset)})
 
     @admin.action(description=_("Oznacz jako w realizacji"))
     def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

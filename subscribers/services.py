@@ -157,6 +157,24 @@ def payment_form_request(
 
 
 @transaction.atomic
+def order_process(*, order: Order, state: str) -> Order:
+    """Staff move an order on; a completed payment-form request takes effect on the account."""
+    order = Order.objects.select_for_update().select_related("account").get(pk=order.pk)
+    if order.state in (Order.State.DONE, Order.State.REJECTED):
+        return order
+    order.state = state
+    order.processed_at = timezone.now()
+    order.save(update_fields=["state", "processed_at"])
+    if state == Order.State.DONE and order.kind == Order.Kind.PAYMENT_FORM:
+        account = SubscriberAccount.objects.select_for_update().get(pk=order.account_id)
+        account.payment_form = order.details["to"]
+        if order.details.get("email"):
+            account.email = order.details["email"]
+        account.save(update_fields=["payment_form", "email"])
+    return order
+
+
+@transaction.atomic
 def invoice_mark_paid(*, invoice_id: int, payment_id: int, paid_at: datetime) -> Invoice:
     """The provider confirmed the payment: the invoice is paid (once)."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
