@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from payments.models import Payment
 from payments.providers.base import ProviderError
 from payments.services import PaymentStartError, payment_start
 
-from . import auth, billing, payables, services
+from . import auth, billing, payables, selectors, services
 from .forms import (
     AddressForm,
     CaseForm,
@@ -50,7 +50,6 @@ from .models import (
     Contract,
     Invoice,
     Order,
-    PeriodUsage,
     ProfitTransaction,
     Service,
     SubscriberAccount,
@@ -143,12 +142,7 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
     login_state = request.session.get(auth.SESSION_LOGIN)
     if not user.is_authenticated or not login_state or not user.has_role(Role.SUBSCRIBER):
         return None
-    contracts = list(
-        Contract.objects.select_related("account", "tariff", "next_tariff")
-        .filter(account__user=user, active=True)
-        .annotate(**_panel_annotations(timezone.localdate()))
-        .order_by("msisdn")
-    )
+    contracts = selectors.contracts_with_panel(user_id=user.pk, today=timezone.localdate())
     if not contracts:
         return None
     by_id = {c.pk: c for c in contracts}
@@ -156,8 +150,6 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
     if logged is None:
         return None
     account = logged.account
-    for contract in contracts:
-        contract.account = account  # one account object for all
     # A business account moves between its numbers; an individual sees the one logged in.
     visible = contracts if account.is_business else [logged]
     current = by_id.get(request.session.get(auth.SESSION_CONTRACT), logged)
@@ -191,23 +183,6 @@ def code_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return subscriber_required(wrapped)
-
-
-def _panel_annotations(today: Any) -> dict[str, Subquery]:
-    """The side panel's figures, read with the numbers in the same query."""
-    usage = PeriodUsage.objects.filter(contract=OuterRef("pk"), period_start__lte=today).order_by(
-        "-period_start"
-    )
-    last = Invoice.objects.filter(account=OuterRef("account_id")).order_by("-period_start")
-    return {
-        "usage_start": Subquery(usage.values("period_start")[:1]),
-        "usage_minutes": Subquery(usage.values("minutes_used")[:1]),
-        "usage_sms": Subquery(usage.values("sms_used")[:1]),
-        "usage_data": Subquery(usage.values("data_mb_used")[:1]),
-        "last_gross": Subquery(last.values("gross_total")[:1]),
-        "last_paid_at": Subquery(last.values("paid_at")[:1]),
-        "last_number": Subquery(last.values("number")[:1]),
-    }
 
 
 def _panel(sub: Subscriber) -> dict[str, Any]:
@@ -301,34 +276,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("service")
         .order_by("service__name")[:20]
     )
-    summary = _account_summary(sub.account)
+    summary = selectors.account_summary(sub.account)
     context = {
         "services_on": services_on,
-        "open_cases": summary["open_cases"] or 0,
-        "points": summary["points"] or 0,
-        "unpaid": {"count": summary["unpaid_count"] or 0, "total": summary["unpaid_total"]},
+        "open_cases": summary["open_cases"],
+        "points": summary["points"],
+        "unpaid": {"count": summary["unpaid_count"], "total": summary["unpaid_total"]},
     }
     return _render(request, "subscribers/home.html", context)
-
-
-def _account_summary(account: SubscriberAccount) -> dict[str, Any]:
-    """Open cases, Profit points and unpaid invoices of the account, in one query."""
-
-    def total(queryset: Any, expression: Any) -> Subquery:
-        rows = queryset.filter(account=OuterRef("pk")).order_by().values("account")
-        return Subquery(rows.annotate(value=expression).values("value"))
-
-    return (
-        SubscriberAccount.objects.filter(pk=account.pk)
-        .annotate(
-            open_cases=total(Case.objects.filter(state__in=Case.OPEN_STATES), Count("pk")),
-            points=total(ProfitTransaction.objects.all(), Sum("points")),
-            unpaid_count=total(Invoice.objects.filter(paid_at__isnull=True), Count("pk")),
-            unpaid_total=total(Invoice.objects.filter(paid_at__isnull=True), Sum("gross_total")),
-        )
-        .values("open_cases", "points", "unpaid_count", "unpaid_total")
-        .get()
-    )
 
 
 @require_GET
