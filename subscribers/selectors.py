@@ -12,9 +12,10 @@ from functools import cache
 from typing import Any
 
 from django.db import router
-from django.db.models import Count, Model, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery, Sum
 
 from .models import (
+    ActiveService,
     Case,
     Contract,
     Invoice,
@@ -76,11 +77,20 @@ def _summary() -> QuerySet:
     )
 
 
+def _services_on() -> QuerySet:
+    return (
+        ActiveService.objects.filter(contract_id=_ID, active_until__isnull=True)
+        .annotate(service_name=F("service__name"), service_slug=F("service__slug"))
+        .order_by("service__name")
+    )
+
+
 _BUILDERS: dict[str, tuple[type[Model], Callable[[], QuerySet]]] = {
     "contracts": (Contract, _contracts),
     "account": (SubscriberAccount, lambda: SubscriberAccount.objects.filter(user_id=_ID)),
     "tariffs": (TariffPlan, _tariffs),
     "summary": (SubscriberAccount, _summary),
+    "services_on": (ActiveService, _services_on),
 }
 
 
@@ -110,6 +120,11 @@ def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
         contract.tariff = tariffs[contract.tariff_id]
         contract.next_tariff = tariffs.get(contract.next_tariff_id)
     return contracts
+
+
+def services_on(contract: Contract) -> list[ActiveService]:
+    """The services active on the number, with their names (`service_name`, `service_slug`)."""
+    return _run("services_on", pk=contract.pk)
 
 
 def account_summary(account: SubscriberAccount) -> dict[str, Any]:

@@ -271,11 +271,7 @@ def switch_number(request: HttpRequest, pk: int) -> HttpResponse:
 @subscriber_required
 def home(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]
-    services_on = list(
-        ActiveService.objects.filter(contract=sub.contract, active_until__isnull=True)
-        .select_related("service")
-        .order_by("service__name")[:20]
-    )
+    services_on = selectors.services_on(sub.contract)
     summary = selectors.account_summary(sub.account)
     context = {
         "services_on": services_on,
