@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from django.db import router
+from django.db import connections, router
 from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery, Sum
 
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
 # Stand for the request's values while a statement is compiled; no row has them.
 _ID = -4_611_686_018_427_387_001
 _DAY = date(1901, 2, 3)
+SUMMARY_KEYS = ("open_cases", "points", "unpaid_count", "unpaid_total")
 
 
 def panel_annotations(today: date) -> dict[str, Subquery]:
@@ -60,16 +61,9 @@ def _contracts() -> QuerySet:
     )
 
 
-def _tariffs() -> QuerySet:
-    mine = Contract.objects.filter(account__user_id=_ID)
-    return TariffPlan.objects.filter(pk__in=mine.values("tariff")) | TariffPlan.objects.filter(
-        pk__in=mine.values("next_tariff")
-    )
-
-
-def _summary() -> QuerySet:
+def _summary(by: str = "pk") -> QuerySet:
     unpaid = Invoice.objects.filter(paid_at__isnull=True)
-    return SubscriberAccount.objects.filter(pk=_ID).annotate(
+    return SubscriberAccount.objects.filter(**{by: _ID}).annotate(
         open_cases=_total(Case.objects.filter(state__in=Case.OPEN_STATES), Count("pk")),
         points=_total(ProfitTransaction.objects.all(), Sum("points")),
         unpaid_count=_total(unpaid, Count("pk")),
@@ -87,9 +81,8 @@ def _services_on() -> QuerySet:
 
 _BUILDERS: dict[str, tuple[type[Model], Callable[[], QuerySet]]] = {
     "contracts": (Contract, _contracts),
-    "account": (SubscriberAccount, lambda: SubscriberAccount.objects.filter(user_id=_ID)),
-    "tariffs": (TariffPlan, _tariffs),
     "summary": (SubscriberAccount, _summary),
+    "summary_of_user": (SubscriberAccount, lambda: _summary("user_id")),
     "services_on": (ActiveService, _services_on),
 }
 
@@ -108,18 +101,81 @@ def _run(name: str, *, pk: int, today: date | None = None) -> list[Any]:
     return list(model._default_manager.db_manager(alias).raw(sql, values))
 
 
+def _columns(model: type[Model], alias: str) -> tuple[list[str], str]:
+    fields = [f.column for f in model._meta.concrete_fields]
+    return fields, ", ".join(f'{alias}."{column}"' for column in fields)
+
+
+@cache
+def _panel_statement(alias: str) -> tuple[str, tuple[Any, ...], tuple[int, int, int, int]]:
+    """One statement for the numbers, their account and tariffs, the panel and the summary.
+
+    The number's own columns and annotations come from the ORM's compiled query;
+    the account's and tariffs' columns are joined to it, so a page needs one
+    round trip to PostgreSQL for all of it.
+    """
+    sql, params = _statement("contracts", alias)
+    summary_sql, summary_params = _statement("summary_of_user", alias)
+    account_cols, account_sql = _columns(SubscriberAccount, "pa")
+    tariff_cols, tariff_sql = _columns(TariffPlan, "pt")
+    next_cols, next_sql = _columns(TariffPlan, "pn")
+    contract_count = len(Contract._meta.concrete_fields) + len(panel_annotations(_DAY))
+    # Only compiled statements and column names of our own models go into it.
+    joined = (
+        f"SELECT q.*, {account_sql}, {tariff_sql}, {next_sql}, s.open_cases, s.points, "  # noqa: S608
+        f"s.unpaid_count, s.unpaid_total FROM ({sql}) q "
+        'JOIN "subscribers_subscriberaccount" pa ON pa."id" = q."account_id" '
+        'JOIN "subscribers_tariffplan" pt ON pt."id" = q."tariff_id" '
+        'LEFT JOIN "subscribers_tariffplan" pn ON pn."id" = q."next_tariff_id" '
+        f'CROSS JOIN LATERAL (SELECT * FROM ({summary_sql}) s0 WHERE s0."id" = pa."id") s '
+        'ORDER BY q."msisdn"'
+    )
+    counts = (contract_count, len(account_cols), len(tariff_cols), len(next_cols))
+    return joined, params + summary_params, counts
+
+
 def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
-    """The user's active numbers, each with its account, tariffs and side-panel figures."""
-    contracts = _run("contracts", pk=user_id, today=today)
-    if not contracts:
+    """The user's active numbers, each with its account, tariffs, side-panel figures and the
+    account's summary (`summary` on the account: open cases, points, unpaid invoices)."""
+    alias = router.db_for_read(Contract)
+    sql, params, (n_contract, n_account, n_tariff, n_next) = _panel_statement(alias)
+    values = tuple(user_id if p == _ID else today if p == _DAY else p for p in params)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+    if not rows:
         return []
-    account = _run("account", pk=user_id)[0]
-    tariffs = {t.pk: t for t in _run("tariffs", pk=user_id)}
-    for contract in contracts:
+    fields = [f.attname for f in Contract._meta.concrete_fields]
+    annotations = names[len(fields) : n_contract]
+    account = None
+    tariffs: dict[int, TariffPlan] = {}
+    contracts = []
+    for row in rows:
+        start, row = row[:n_contract], row[n_contract:]
+        contract = Contract.from_db(alias, fields, start[: len(fields)])
+        for name, value in zip(annotations, start[len(fields) :], strict=True):
+            setattr(contract, name, value)
+        account_row, row = row[:n_account], row[n_account:]
+        tariff_row, next_row, summary = row[:n_tariff], row[n_tariff : n_tariff + n_next], row[-4:]
+        if account is None:
+            account = SubscriberAccount.from_db(
+                alias, [f.attname for f in SubscriberAccount._meta.concrete_fields], account_row
+            )
+            account.summary = dict(zip(SUMMARY_KEYS, summary, strict=True))
         contract.account = account
-        contract.tariff = tariffs[contract.tariff_id]
-        contract.next_tariff = tariffs.get(contract.next_tariff_id)
+        contract.tariff = _tariff(tariffs, alias, tariff_row)
+        contract.next_tariff = _tariff(tariffs, alias, next_row) if next_row[0] else None
+        contracts.append(contract)
     return contracts
+
+
+def _tariff(cache_: dict[int, TariffPlan], alias: str, row: tuple[Any, ...]) -> TariffPlan:
+    if row[0] not in cache_:
+        names = [f.attname for f in TariffPlan._meta.concrete_fields]
+        cache_[row[0]] = TariffPlan.from_db(alias, names, row)
+    return cache_[row[0]]
 
 
 def services_on(contract: Contract) -> list[ActiveService]:
@@ -128,11 +184,16 @@ def services_on(contract: Contract) -> list[ActiveService]:
 
 
 def account_summary(account: SubscriberAccount) -> dict[str, Any]:
-    """Open cases, Profit points and unpaid invoices of the account, in one query."""
-    row = _run("summary", pk=account.pk)[0]
+    """Open cases, Profit points and unpaid invoices, read with the numbers (or on their own)."""
+    row = getattr(account, "summary", None)
+    if row is None:
+        found = _run("summary", pk=account.pk)[0]
+        row = {
+            k: getattr(found, k) for k in ("open_cases", "points", "unpaid_count", "unpaid_total")
+        }
     return {
-        "open_cases": row.open_cases or 0,
-        "points": row.points or 0,
-        "unpaid_count": row.unpaid_count or 0,
-        "unpaid_total": row.unpaid_total,
+        "open_cases": row["open_cases"] or 0,
+        "points": row["points"] or 0,
+        "unpaid_count": row["unpaid_count"] or 0,
+        "unpaid_total": row["unpaid_total"],
     }

@@ -185,6 +185,7 @@ def test_it_changes_the_tariff_from_the_next_billing_period(alice_account):
     assert "01.01.2027" in page and "Idea dla Ciebie 70" in page
     assert "69,99" in page  # the next invoice with the new plan
     assert client.post("/abonent/taryfa/ciebie-70/", {"confirm": "on"}).status_code == 302
+    assert "obowiązuje taryfa Idea dla Ciebie 70" in client.get("/abonent/taryfa/").content.decode()
     contract.refresh_from_db()
     assert contract.tariff.code == "ciebie-50" and contract.next_tariff.code == "ciebie-70"
     order = Order.objects.get(kind=Order.Kind.TARIFF)

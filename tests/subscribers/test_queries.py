@@ -48,7 +48,7 @@ def test_it_runs_a_constant_number_of_queries(alice_account, url, django_assert_
     grow(alice_account, 12)
     big = count(client, url)
     assert big == small
-    # The user; the numbers with the side panel's figures, their account and tariffs;
-    # and the page's own reads.
-    with django_assert_max_num_queries(6):
+    # The user; the numbers with their account, tariffs, side panel and the account's
+    # summary in one statement; and the page's own reads.
+    with django_assert_max_num_queries(4):
         client.get(url)
