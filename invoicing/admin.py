@@ -20,10 +20,10 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -64,7 +64,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "downloads",
     )
     list_filter = ("ksef_state", "year")
-    search_fields = ("number", "buyer_name", "topic", "ksef_number")
+    search_fields = ("number", "buyer_name", "=buyer_nip", "topic", "ksef_number")
     date_hierarchy = "issue_date"
     inlines = [InvoiceItemInline, InvoiceEventInline]
     actions = ["ksef_send", "ksef_check"]

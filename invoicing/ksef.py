@@ -53,6 +53,12 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _price(value: Decimal) -> str:
+    """A unit price with the grosze always shown and any finer digits kept (TKwotowy2)."""
+    places = max(2, -int(value.normalize().as_tuple().exponent))
+    return f"{value:.{places}f}"
+
+
 def _quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -61,6 +67,8 @@ def _address(parent: etree._Element, tag: str, address: str) -> None:
     """A Polish address as FA(3) wants it: street line, then postcode and town."""
     element = _el(parent, tag)
     _el(element, "KodKraju", "PL")
+    # An address typed on several lines reads as one with commas.
+    address = ", ".join(part.strip() for part in address.splitlines() if part.strip())
     street, _, town = address.rpartition(",")
     if street.strip():
         _el(element, "AdresL1", street.strip())
@@ -127,11 +135,11 @@ def _lines(fa: etree._Element, invoice: Invoice) -> None:
         _el(line, "P_8A", item.unit)
         _el(line, "P_8B", _quantity(item.quantity))
         if invoice.basis == Invoice.Basis.NET:
-            _el(line, "P_9A", _amount(item.unit_net))  # type: ignore[arg-type]
+            _el(line, "P_9A", _price(item.unit_net))  # type: ignore[arg-type]  # set on NET invoices
             _el(line, "P_11", _amount(item.net))
         else:
             # Counted from gross (art. 106e ust. 7 and 8): gross unit price and value.
-            _el(line, "P_9B", _amount(item.unit_gross))  # type: ignore[arg-type]
+            _el(line, "P_9B", _price(item.unit_gross))  # type: ignore[arg-type]  # set on GROSS
             _el(line, "P_11A", _amount(item.gross))
         _el(line, "P_12", _RATE_CODES[VatRate(item.vat_rate)])
 
@@ -176,7 +184,7 @@ def invoice_fa3_xml(invoice: Invoice) -> bytes:
 
 def build_fa3_xml(invoice: Invoice) -> bytes:
     """Write the FA(3) document of an invoice from its rows."""
-    root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})
+    root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})  # type: ignore[dict-item]  # None: the default namespace
     _header(root, invoice)
     _parties(root, invoice)
     _fa(root, invoice)
@@ -329,5 +337,5 @@ def get_client(name: str | None = None) -> KsefClient | None:
     if name == "disabled":
         return None
     if name in CLIENTS:
-        return CLIENTS[name]  # type: ignore[return-value]
-    return import_string(name)()  # type: ignore[no-any-return]
+        return CLIENTS[name]  # type: ignore[return-value]  # CLIENTS holds KsefClient instances
+    return import_string(name)()

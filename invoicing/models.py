@@ -5,6 +5,8 @@ keeps its own copy of the seller's and buyer's data rather than pointing at
 rows that may be edited later. Only its delivery (e-mail, KSeF) moves on.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from num2words import num2words
@@ -171,6 +173,19 @@ class InvoiceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
 
+    @property
+    def unit_price(self) -> Decimal:
+        """The unit price as given: net, or gross on an invoice counted from gross."""
+        if self.unit_net is not None:
+            return self.unit_net
+        return self.unit_gross or Decimal("0.00")  # invoice_issue requires one of the two
+
+    @property
+    def unit_price_format(self) -> str:
+        """`floatformat`'s argument: grosze always, finer digits only when the price has them."""
+        places = max(2, -int(self.unit_price.normalize().as_tuple().exponent))
+        return f"{places}g"
+
 
 class InvoiceEvent(models.Model):
     """One thing that happened to an invoice after it was issued. Rows are only ever added."""
@@ -199,7 +214,7 @@ class InvoiceEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("Invoice events are never changed.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Invoice events are never deleted.")

@@ -9,23 +9,24 @@ runs twice does the work once; `invoicing_sweep` picks up what a dead worker
 dropped.
 """
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from stdnum import iban
 from stdnum.pl import nip as nip_number
 
 from accounts.queueing import queue, queue_after_commit
 from notifications.services import Attachment, email_enqueue
 
 from . import ksef
-from .amounts import Basis, line_amounts, rate_totals
+from .amounts import Basis, LineAmounts, line_amounts, rate_totals
 from .models import (
     Invoice,
     InvoiceCounter,
@@ -36,8 +37,6 @@ from .models import (
     VatRate,
 )
 from .pdf import invoice_pdf, invoice_pdf_filename
-
-logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died; the sweep frees it.
 STALE_CLAIM = timedelta(minutes=10)
@@ -69,6 +68,10 @@ class InvoiceLine:
     unit: str = "szt."
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -int(value.normalize().as_tuple().exponent))
+
+
 def _basis_of(lines: Sequence[InvoiceLine]) -> str:
     if not lines:
         raise InvoiceError("An invoice needs at least one line.")
@@ -80,9 +83,14 @@ def _basis_of(lines: Sequence[InvoiceLine]) -> str:
             raise InvoiceError(f"Unknown VAT rate {line.vat_rate}.")
         price = line.unit_net if line.unit_net is not None else line.unit_gross
         if line.quantity <= 0 or price is None or price < 0:
-            raise InvoiceError(f"Quantity and price must be positive: {line.description!r}.")
+            raise InvoiceError(
+                f"Quantity must be positive, price not negative: {line.description!r}."
+            )
         if not line.description.strip():
             raise InvoiceError("Every line needs a description.")
+        # The columns hold 3 decimals of quantity and 4 of price: more would be rounded unseen.
+        if _places(line.quantity) > 3 or _places(price) > 4:
+            raise InvoiceError(f"Too many decimals in {line.description!r}.")
         bases.add(Basis.NET if line.unit_net is not None else Basis.GROSS)
     if len(bases) > 1:
         # Polish practice counts a whole invoice one way; mixing would change totals.
@@ -94,7 +102,7 @@ def _buyer_nip(buyer: Buyer) -> str:
     if not buyer.nip:
         return ""
     if not nip_number.is_valid(buyer.nip):
-        raise InvoiceError(f"Invalid buyer NIP {buyer.nip!r}.")
+        raise InvoiceError("Invalid buyer NIP (checksum or length).")
     return nip_number.compact(buyer.nip)
 
 
@@ -171,24 +179,12 @@ def _issue(
         return existing
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    sequence = counter.last_number
-    priced = [
-        (
-            line,
-            line_amounts(
-                quantity=line.quantity,
-                unit_price=line.unit_net if basis == Basis.NET else line.unit_gross,  # type: ignore[arg-type]
-                rate=line.vat_rate,
-                basis=basis,
-            ),
-        )
-        for line in lines
-    ]
+    priced = [(line, _line_amounts(line, basis)) for line in lines]
     totals = rate_totals(((line.vat_rate, amounts) for line, amounts in priced), basis=basis)
     invoice = Invoice.objects.create(
-        number=f"{settings.INVOICE_NUMBER_PREFIX}/{issue_date.year}/{sequence:06d}",
+        number=f"{settings.INVOICE_NUMBER_PREFIX}/{issue_date.year}/{counter.last_number:06d}",
         year=issue_date.year,
-        sequence=sequence,
+        sequence=counter.last_number,
         topic=topic,
         issued_at=now,
         issue_date=issue_date,
@@ -197,12 +193,7 @@ def _issue(
         payment_method=payment_method,
         place=settings.INVOICE_PLACE,
         basis=basis,
-        seller_name=settings.INVOICE_SELLER_NAME,
-        seller_nip=settings.INVOICE_SELLER_NIP,
-        seller_address=settings.INVOICE_SELLER_ADDRESS,
-        seller_iban=settings.INVOICE_SELLER_IBAN,
-        seller_bank=settings.INVOICE_SELLER_BANK,
-        seller_email=settings.INVOICE_SELLER_EMAIL,
+        **_seller(),
         buyer_name=buyer.name,
         buyer_nip=buyer_nip,
         buyer_address=buyer.address,
@@ -212,6 +203,33 @@ def _issue(
         gross_total=sum((t.gross for t in totals), Decimal("0.00")),
         send_to=send_to,
     )
+    _create_items(invoice, priced)
+    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
+    invoice.save(update_fields=["fa3_xml"])
+    InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
+    _queue_delivery(invoice)
+    return invoice
+
+
+def _seller() -> dict[str, str]:
+    return {
+        "seller_name": settings.INVOICE_SELLER_NAME,
+        # Written as the settings allow ("PL 61 1090 …", "525-000-12-33"), kept compact.
+        "seller_nip": nip_number.compact(settings.INVOICE_SELLER_NIP),
+        "seller_address": settings.INVOICE_SELLER_ADDRESS,
+        "seller_iban": iban.compact(settings.INVOICE_SELLER_IBAN),
+        "seller_bank": settings.INVOICE_SELLER_BANK,
+        "seller_email": settings.INVOICE_SELLER_EMAIL,
+    }
+
+
+def _line_amounts(line: InvoiceLine, basis: str) -> LineAmounts:
+    # _basis_of made sure the price of the invoice's basis is there.
+    price = cast(Decimal, line.unit_net if basis == Basis.NET else line.unit_gross)
+    return line_amounts(quantity=line.quantity, unit_price=price, rate=line.vat_rate, basis=basis)
+
+
+def _create_items(invoice: Invoice, priced: list[tuple[InvoiceLine, LineAmounts]]) -> None:
     InvoiceItem.objects.bulk_create(
         InvoiceItem(
             invoice=invoice,
@@ -228,11 +246,6 @@ def _issue(
         )
         for position, (line, amounts) in enumerate(priced, start=1)
     )
-    invoice.fa3_xml = ksef.build_fa3_xml(invoice).decode()
-    invoice.save(update_fields=["fa3_xml"])
-    InvoiceEvent.objects.create(invoice=invoice, kind=InvoiceEvent.Kind.ISSUED)
-    _queue_delivery(invoice)
-    return invoice
 
 
 def _queue_delivery(invoice: Invoice) -> None:

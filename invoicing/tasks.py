@@ -1,12 +1,10 @@
 """Thin tasks: load ids, call one service. Every one is safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import ksef, services
 from .models import Invoice
-
-# KSeF decides within seconds; an answer still pending then is picked up by the sweep.
-KSEF_CHECK_AFTER = 15
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=600, max_retries=8)
@@ -24,7 +22,8 @@ def invoice_ksef_submit_task(invoice_id: int) -> bool:
         return False
     sent = services.invoice_ksef_submit(invoice_id=invoice_id)
     if sent:
-        invoice_ksef_check_task.apply_async((invoice_id,), countdown=KSEF_CHECK_AFTER)
+        # KSeF decides within seconds; an answer still pending then waits for the sweep.
+        invoice_ksef_check_task.apply_async((invoice_id,), countdown=settings.KSEF_CHECK_AFTER)
     return sent
 
 

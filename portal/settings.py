@@ -146,6 +146,17 @@ TEMPLATES = [
 # Database ------------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# `make run` without PostgreSQL: SQLite that holds concurrent requests. WAL lets
+# readers go on while one writes; a writer waits (busy timeout) instead of failing
+# at once; IMMEDIATE transactions take the write lock at BEGIN, so two writers
+# never deadlock upgrading a read lock ("database is locked").
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 elif PRODUCTION:
@@ -153,6 +164,7 @@ elif PRODUCTION:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": dj_database_url.parse(f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, cache, Celery -------------------------------------------------------
@@ -244,6 +256,12 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Argon2id first (accounts.hashers); PBKDF2 only reads older hashes, which are
+# rehashed with Argon2id at the next successful login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -417,6 +435,8 @@ KSEF_QR_BASE_URL = env_str(
     "KSEF_QR_BASE_URL",
     "https://qr.ksef.mf.gov.pl" if PRODUCTION else "https://qr-test.ksef.mf.gov.pl",
 ).rstrip("/")
+# Seconds between sending an invoice to KSeF and asking for its decision.
+KSEF_CHECK_AFTER = env_int("KSEF_CHECK_AFTER", 15)
 if PRODUCTION and KSEF_CLIENT == "fake":
     raise ImproperlyConfigured("KSEF_CLIENT=fake accepts nothing for real: not in production.")
 

@@ -20,6 +20,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "Tests run on PostgreSQL: use `make test`, or set DATABASE_URL and REDIS_URL."
         )
+    # Tests make many users: a cheap hasher first keeps them fast. The production
+    # list (Argon2id, then PBKDF2) is checked in tests/accounts/test_passwords.py,
+    # whose tests put it back.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True, scope="session")

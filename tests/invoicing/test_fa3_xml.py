@@ -14,6 +14,7 @@ from .conftest import at, issue
 
 pytestmark = pytest.mark.django_db
 NS = {"fa": FA3_NAMESPACE}
+D4 = Decimal("0.2358")  # a net price per SMS part
 
 
 def valid(schema: etree.XMLSchema, xml: bytes) -> etree._Element:
@@ -130,3 +131,22 @@ def test_it_keeps_the_document_written_at_issue(settings):
     invoice.refresh_from_db()
     assert invoice_fa3_xml(invoice) == written
     assert b"Zmieniona nazwa" not in written
+
+
+def test_it_keeps_a_unit_price_finer_than_a_grosz(fa3_schema):
+    invoice = issue(
+        "t:1", InvoiceLine(description="Wiadomość SMS", quantity=Decimal(1000), unit_net=D4)
+    )
+    document = valid(fa3_schema, invoice_fa3_xml(invoice))
+    line = document.find("fa:Fa/fa:FaWiersz", namespaces=NS)
+    assert line.findtext("fa:P_8B", namespaces=NS) == "1000"
+    assert line.findtext("fa:P_9A", namespaces=NS) == "0.2358"
+    assert line.findtext("fa:P_11", namespaces=NS) == "235.80"
+
+
+def test_it_splits_an_address_typed_on_two_lines(fa3_schema):
+    buyer = Buyer(name="Firma", nip="7251801126", address="ul. Polna 1\r\n00-001 Warszawa\n")
+    document = valid(fa3_schema, invoice_fa3_xml(issue(buyer=buyer)))
+    address = document.find("fa:Podmiot2/fa:Adres", namespaces=NS)
+    assert address.findtext("fa:AdresL1", namespaces=NS) == "ul. Polna 1"
+    assert address.findtext("fa:AdresL2", namespaces=NS) == "00-001 Warszawa"

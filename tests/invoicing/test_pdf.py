@@ -89,3 +89,14 @@ def test_it_prints_ksef_verification_code_once_accepted(ksef_fake, settings):
     text = text_of(invoice_pdf(invoice)).replace(" ", "")
     assert invoice.ksef_number in text
     assert url in text
+
+
+def test_it_prints_a_unit_price_finer_than_a_grosz():
+    invoice = issue(
+        "t:1",
+        InvoiceLine(
+            description="Wiadomość SMS", quantity=Decimal(1000), unit_net=Decimal("0.2358")
+        ),
+    )
+    text = text_of(invoice_pdf(invoice))
+    assert "0,2358" in text and "235,80" in text

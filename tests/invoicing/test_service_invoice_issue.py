@@ -68,6 +68,9 @@ def test_it_compacts_a_formatted_buyer_nip():
         (Buyer(name="Firma", address=""), None),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), vat_rate=22)]),
         (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), quantity=Decimal(0))]),
+        (AGENCY, [InvoiceLine(description="x", unit_net=Decimal(1), quantity=Decimal("0.0001"))]),
+        (AGENCY, [InvoiceLine(description="x", unit_net=Decimal("0.00001"))]),
+        (AGENCY, [InvoiceLine(description=" ", unit_net=Decimal(1))]),
         (
             AGENCY,
             [
@@ -88,3 +91,13 @@ def test_it_refuses_an_unknown_payment_method():
     with pytest.raises(InvoiceError):
         issue(payment_method="cash")
     assert not Invoice.objects.exists()
+
+
+def test_it_keeps_the_seller_numbers_compact_however_the_settings_spell_them(settings):
+    settings.INVOICE_SELLER_NIP = "525-000-12-33"
+    settings.INVOICE_SELLER_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
+    invoice = issue()
+    assert (invoice.seller_nip, invoice.seller_iban) == (
+        "5250001233",
+        "PL61109010140000071219812874",
+    )

@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services as account_services
 from accounts.forms import InvitationForm, InvitationSignupForm, PortalLoginForm
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role
-from accounts.services import invitation_create
 from accounts.views import OtpCodeForm
 from offers import client_forms, services
 from offers import forms as offer_forms
@@ -178,40 +178,39 @@ def _sandbox() -> Prepared:
     return client, url, {"method": Payment.Method.BLIK, "blik_code": "123456", "action": "pay"}
 
 
-def _organisation_owner() -> tuple[User, Organisation]:
-    owner = _agent()
+def _organisation(owner: User) -> Organisation:
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.SMS_AGENCY,
-        name="Agencja Demo",
-        nip="5260250274",
+        name="Agencja Nowak",
+        nip="7740001454",
         address="ul. Polna 1, 00-001 Warszawa",
     )
     Membership.objects.create(organisation=organisation, user=owner, role=Membership.Role.OWNER)
-    return owner, organisation
+    return organisation
 
 
 def _invite() -> Prepared:
-    owner, organisation = _organisation_owner()
+    owner = make_user("alice")
+    organisation = _organisation(owner)
     client = Client()
     client.force_login(owner)
     url = reverse("organisations:invite", args=[organisation.pk])
-    return client, url, {"email": "nowy@example.com", "role": Membership.Role.MEMBER}
+    return client, url, {"email": "bob@example.com", "role": Membership.Role.MEMBER}
 
 
 def _invitation_signup() -> Prepared:
-    owner, organisation = _organisation_owner()
-    issued = invitation_create(
-        organisation=organisation, email="nowy@example.com", invited_by=owner
+    owner = make_user("alice")
+    issued = account_services.invitation_create(
+        organisation=_organisation(owner), email="nowy@example.com", invited_by=owner
     )
-    url = reverse("organisations:accept", args=[issued.token])
     data = {
         "username": "nowy",
-        "first_name": "Nowy",
-        "last_name": "Członek",
-        "password1": "dlugie-haslo-2026",
-        "password2": "dlugie-haslo-2026",
+        "first_name": "Jan",
+        "last_name": "Nowy",
+        "password1": "dluga-fraza-hasla-42",
+        "password2": "dluga-fraza-hasla-42",
     }
-    return Client(), url, data
+    return Client(), reverse("organisations:accept", args=[issued.token]), data
 
 
 def _column(model: type[models.Model], name: str) -> models.Field:
@@ -237,6 +236,11 @@ OFFER_COLUMNS = {
 
 CASES: dict[type[forms.BaseForm], Case] = {
     PortalLoginForm: Case(_portal_login, {"username": _column(User, "username")}),
+    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
+    InvitationSignupForm: Case(
+        _invitation_signup,
+        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
+    ),
     OtpCodeForm: Case(_otp_code),
     offer_forms.OfferForm: Case(_offer_create, OFFER_COLUMNS),
     offer_forms.ConsentForm: Case(
@@ -250,11 +254,6 @@ CASES: dict[type[forms.BaseForm], Case] = {
     client_forms.ConsentForm: Case(_client_consents),
     client_forms.PaymentMethodForm: Case(_client_pay),
     SandboxPayForm: Case(_sandbox),
-    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
-    InvitationSignupForm: Case(
-        _invitation_signup,
-        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
-    ),
 }
 
 

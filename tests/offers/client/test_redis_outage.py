@@ -19,9 +19,10 @@ TRY_LATER = "Spróbuj za chwilę"
 
 
 def _use_broker(url: str) -> None:
+    """Publish to `url` from now on (new connection and producer pools, as after a fork)."""
     celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
