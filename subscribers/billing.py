@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from notifications.pdf import render_pdf
+from payments.formatting import format_number
 
 from .models import (
     ActiveService,
@@ -100,7 +101,7 @@ def invoice_compare(current: Invoice, previous: Invoice | None) -> list[Compared
         lines.append(
             ComparedLine(
                 number=contract.display_msisdn if contract else _("konto"),
-                description=item.description,  # type: ignore[union-attr]
+                description=item.description,  # type: ignore[union-attr]  # one of the two lines always exists
                 previous=prev.gross if prev else None,
                 current=cur.gross if cur else None,
                 reason=_reason(prev, cur) if previous else _("pierwsza faktura"),
@@ -203,10 +204,6 @@ _DESCRIPTION = 34
 _KIND = 15
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
-
-
 def _listing_lines(items: list[InvoiceItem]) -> list[str]:
     header = f"{_('Pozycja'):<{_DESCRIPTION}}{_('Rodzaj'):<{_KIND}}"
     header += f"{_('Ilość'):>7}{_('Netto'):>11}{'VAT':>10}{_('Brutto'):>11}"
@@ -215,8 +212,8 @@ def _listing_lines(items: list[InvoiceItem]) -> list[str]:
         parts = textwrap.wrap(item.description, _DESCRIPTION - 1) or [""]
         lines.append(
             f"{parts[0]:<{_DESCRIPTION}}{item.get_kind_display()[: _KIND - 1]:<{_KIND}}"
-            f"{item.quantity.normalize():>7}{_amount(item.net):>11}"
-            f"{_amount(item.vat):>10}{_amount(item.gross):>11}"
+            f"{item.quantity.normalize():>7}{format_number(item.net):>11}"
+            f"{format_number(item.vat):>10}{format_number(item.gross):>11}"
         )
         lines.extend(f"  {part}" for part in parts[1:])
     return lines

@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
-from portal.demo import ensure_user
 
 from .billing import net_of
 from .models import (
@@ -185,11 +186,14 @@ def _invoice_items(invoice: Invoice, contracts: list[Contract], month: int) -> l
 
 
 def _load_account(spec: dict, today: date) -> SubscriberAccount:
-    username = f"abonent-{spec['number']}"
-    user = ensure_user(username=username, password="!", role=Role.SUBSCRIBER,
-                       email=spec["email"], first_name=spec["name"][:150])  # fmt: skip
-    user.set_unusable_password()  # subscribers log in by SMS only
-    user.save(update_fields=["password"])
+    user, created = User.objects.get_or_create(
+        username=f"abonent-{spec['number']}",
+        defaults={"email": spec["email"], "first_name": spec["name"][:150]},
+    )
+    if created:
+        user.set_unusable_password()  # subscribers log in by SMS only
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=Role.SUBSCRIBER))
     account, created = SubscriberAccount.objects.get_or_create(
         number=spec["number"],
         defaults={

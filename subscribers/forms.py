@@ -109,7 +109,7 @@ class NumbersForm(forms.Form):
     """Favourite numbers of "Trzy i Ja" (three) or "Przyjaciel" (one)."""
 
     def __init__(self, *args: object, slots: int, own: set[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form takes the usual data/files/initial arguments
         self.own = own
         self.slots = slots
         for index in range(slots):
@@ -182,11 +182,11 @@ class CaseForm(forms.Form):
         complaint: bool,
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form takes the usual data/files/initial arguments
         for name in extra:
             self.fields[name] = self.EXTRA_FIELDS[name]()
         if "invoice" in self.fields:
-            self.fields["invoice"].choices = invoices  # type: ignore[attr-defined]
+            self.fields["invoice"].choices = invoices  # type: ignore[attr-defined]  # the invoice field is a ChoiceField
         self.order_fields([*extra, "description"])
         if complaint:
             self.fields["delivery"] = forms.ChoiceField(

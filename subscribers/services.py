@@ -409,7 +409,7 @@ def case_file(
             "Reklamacja dotyczy okresu rozliczeniowego zakończonego %(end)s, a reklamację "
             "można złożyć w terminie 12 miesięcy od zakończenia okresu rozliczeniowego, "
             "którego dotyczy. Pozostawiamy ją bez rozpatrzenia."
-        ) % {"end": invoice.period_end.strftime("%d.%m.%Y")}  # type: ignore[union-attr]
+        ) % {"end": invoice.period_end.strftime("%d.%m.%Y")}  # type: ignore[union-attr]  # complaint_too_late() was true, so there is an invoice
         order.state = Order.State.REJECTED
         order.save(update_fields=["state"])
     if category == Case.Category.COMPLAINT:
@@ -439,7 +439,7 @@ def case_complete(*, case: Case, addition: str) -> Case:
     case = Case.objects.select_for_update().select_related("account").get(pk=case.pk)
     if case.state != Case.State.INCOMPLETE:
         raise SubscriberError(_("Ta sprawa nie czeka na uzupełnienie."))
-    if timezone.localdate() > case.completion_due_on:  # type: ignore[operator]
+    if timezone.localdate() > case.completion_due_on:  # type: ignore[operator]  # an incomplete case always has its completion day
         raise SubscriberError(_("Termin na uzupełnienie minął."))
     stamp = timezone.localtime().strftime("%d.%m.%Y %H:%M")
     case.description = f"{case.description}\n\n[{_('Uzupełnienie')} {stamp}]\n{addition}"
@@ -543,7 +543,7 @@ def profit_expire_due(*, today: date) -> int:
             transactions = list(account.profit_transactions.all())
             left = profit_remainders(transactions)
             for earning in transactions:
-                if earning.pk in left and earning.expires_on <= today:  # type: ignore[operator]
+                if earning.pk in left and earning.expires_on <= today:  # type: ignore[operator]  # remainders hold only earnings with an expiry day
                     if ProfitTransaction.objects.filter(expires_earning=earning).exists():
                         continue
                     ProfitTransaction.objects.create(
@@ -567,7 +567,7 @@ def profit_send_reminders(*, today: date) -> int:
         points__gt=0, expires_on__gt=today, expires_on__lte=horizon, expiry__isnull=True
     ).select_related("account")
     for earning in earnings:
-        days_left = (earning.expires_on - today).days  # type: ignore[operator]
+        days_left = (earning.expires_on - today).days  # type: ignore[operator]  # filtered on expires_on
         ahead = min(d for d in PROFIT_REMINDER_DAYS if d >= days_left)
         with transaction.atomic():
             account = SubscriberAccount.objects.select_for_update().get(pk=earning.account_id)
@@ -579,7 +579,7 @@ def profit_send_reminders(*, today: date) -> int:
             left = profit_remainders(list(account.profit_transactions.all())).get(earning.pk, 0)
             if left <= 0:
                 continue
-            _profit_remind(account, points=left, expires_on=earning.expires_on)  # type: ignore[arg-type]
+            _profit_remind(account, points=left, expires_on=earning.expires_on)  # type: ignore[arg-type]  # filtered on expires_on
             sent += 1
     return sent
 

@@ -164,7 +164,7 @@ def subscriber_required(view: View) -> View:
         sub = _subscriber(request)
         if sub is None:
             return redirect("subscribers:login")
-        request.sub = sub  # type: ignore[attr-defined]
+        request.sub = sub  # type: ignore[attr-defined]  # request.sub is set by subscriber_required
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -175,7 +175,7 @@ def code_required(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not auth.code_verified(request, request.sub.contract):  # type: ignore[attr-defined]
+        if not auth.code_verified(request, request.sub.contract):  # type: ignore[attr-defined]  # set by subscriber_required
             messages.info(request, _("Ta zmiana wymaga podania kodu abonenckiego."))
             target = request.get_full_path() if request.method == "GET" else ""
             url = reverse("subscribers:code")
@@ -206,7 +206,7 @@ def _panel(sub: Subscriber) -> dict[str, Any]:
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    sub = request.sub  # type: ignore[attr-defined]
+    sub = request.sub  # type: ignore[attr-defined]  # request.sub is set by subscriber_required
     panel = _panel(sub)
     panel["code_ok"] = auth.code_verified(request, sub.contract)
     return _no_store(render(request, template, {**panel, **context}))
@@ -224,7 +224,7 @@ def _safe_next(request: HttpRequest, value: str) -> str:
 @require_http_methods(["GET", "POST"])
 @subscriber_required
 def code(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -256,7 +256,7 @@ def code_help(request: HttpRequest) -> HttpResponse:
 @require_POST
 @subscriber_required
 def switch_number(request: HttpRequest, pk: int) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     contract = next((c for c in sub.contracts if c.pk == pk), None)
     if contract is None:
         raise Http404
@@ -270,7 +270,7 @@ def switch_number(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @subscriber_required
 def home(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     services_on = selectors.services_on(sub.contract)
     summary = selectors.account_summary(sub.account)
     context = {
@@ -285,7 +285,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @subscriber_required
 def data(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     pending = sub.account.orders.filter(state__in=[Order.State.NEW, Order.State.WAITING])
     return _render(request, "subscribers/data.html", {"pending": list(pending[:10])})
 
@@ -293,7 +293,7 @@ def data(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @code_required
 def address_change(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     account = sub.account
     initial = {"street": account.street, "postal_code": account.postal_code, "city": account.city}
     form = AddressForm(request.POST or None, initial=initial)
@@ -311,7 +311,7 @@ def address_change(request: HttpRequest) -> HttpResponse:
 
 def _get_invoice_for_subscriber(request: HttpRequest, pk: int) -> Invoice:
     """The account's own invoice, or 404."""
-    invoice = billing.invoice_with_items(request.sub.account, pk)  # type: ignore[attr-defined]
+    invoice = billing.invoice_with_items(request.sub.account, pk)  # type: ignore[attr-defined]  # set by subscriber_required
     if invoice is None:
         raise Http404
     return invoice
@@ -320,7 +320,7 @@ def _get_invoice_for_subscriber(request: HttpRequest, pk: int) -> Invoice:
 @require_GET
 @subscriber_required
 def payments(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     since = timezone.localdate().replace(day=1)
     since = since.replace(year=since.year - 1)
     invoices = list(sub.account.invoices.filter(period_end__gte=since).order_by("-period_start"))
@@ -391,7 +391,7 @@ def invoice_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @code_required
 def payment_form_change(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     form = PaymentFormForm(request.POST or None, initial={"email": sub.account.email})
     if request.method == "POST" and form.is_valid():
         try:
@@ -409,7 +409,7 @@ def payment_form_change(request: HttpRequest) -> HttpResponse:
 
 
 def _get_order_for_subscriber(request: HttpRequest, pk: int, kind: str) -> Order:
-    return get_object_or_404(Order, pk=pk, kind=kind, account=request.sub.account)  # type: ignore[attr-defined]
+    return get_object_or_404(Order, pk=pk, kind=kind, account=request.sub.account)  # type: ignore[attr-defined]  # set by subscriber_required
 
 
 @require_GET
@@ -432,7 +432,7 @@ def payment_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @subscriber_required
 def tariff(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     current = sub.contract.tariff
     plans = [
         (plan, plan.monthly_fee - current.monthly_fee, plan.minutes - current.minutes)
@@ -444,7 +444,7 @@ def tariff(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @code_required
 def tariff_change(request: HttpRequest, code: str) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     plan = next((p for p in tariff_choices(sub.contract) if p.code == code), None)
     if plan is None:
         raise Http404
@@ -486,7 +486,7 @@ def _active_on(contract: Contract, service: Service) -> ActiveService | None:
 @require_GET
 @subscriber_required
 def service_list(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     active = {
         a.service_id: a
         for a in ActiveService.objects.filter(contract=sub.contract).filter(
@@ -500,7 +500,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @subscriber_required
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     service = _get_service(slug)
     context = {"service": service, "active": _active_on(sub.contract, service)}
     return _render(request, "subscribers/service.html", context)
@@ -514,7 +514,7 @@ def _own_numbers(sub: Subscriber) -> set[str]:
 @code_required
 def service_activate(request: HttpRequest, slug: str) -> HttpResponse:
     """GET shows the fee and the date; POST (with the numbers, if any) switches it on."""
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     service = _get_service(slug)
     if _active_on(sub.contract, service) is not None:
         return redirect("subscribers:service", slug=slug)
@@ -536,7 +536,7 @@ def service_activate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @code_required
 def service_deactivate(request: HttpRequest, slug: str) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     service = _get_service(slug)
     if _active_on(sub.contract, service) is None:
         return redirect("subscribers:service", slug=slug)
@@ -557,7 +557,7 @@ def service_deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 @code_required
 def service_numbers(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the favourite numbers; the fee of the change is shown before confirming."""
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     service = _get_service(slug)
     active = _active_on(sub.contract, service)
     if active is None or not service.number_slots:
@@ -585,13 +585,13 @@ def service_numbers(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _get_case_for_subscriber(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(Case, pk=pk, account=request.sub.account)  # type: ignore[attr-defined]
+    return get_object_or_404(Case, pk=pk, account=request.sub.account)  # type: ignore[attr-defined]  # set by subscriber_required
 
 
 @require_GET
 @subscriber_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     cases = list(sub.account.cases.order_by("-filed_at")[:50])
     today = timezone.localdate()
     rows = [(case, case.days_left(today)) for case in cases]
@@ -609,7 +609,7 @@ def _invoice_choices(sub: Subscriber) -> list[tuple[str, str]]:
 @code_required
 def case_new(request: HttpRequest) -> HttpResponse:
     """Zlecenie or Reklamacja, then a type, then the type's form; "Wyślij"."""
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     category = request.GET.get("rodzaj", "")
     kind = services.case_type(category, request.GET.get("typ", ""))
     context: dict[str, Any] = {
@@ -657,7 +657,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case_for_subscriber(request, pk)
     form = CompletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not auth.code_verified(request, request.sub.contract):  # type: ignore[attr-defined]
+        if not auth.code_verified(request, request.sub.contract):  # type: ignore[attr-defined]  # set by subscriber_required
             return redirect(f"{reverse('subscribers:code')}?next={request.path}")
         try:
             services.case_complete(case=case, addition=form.cleaned_data["addition"])
@@ -683,7 +683,7 @@ def case_resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Doręczymy odpowiedź ponownie najpóźniej %(day)s.")
-            % {"day": case.resend_due_on.strftime("%d.%m.%Y")},  # type: ignore[union-attr]
+            % {"day": case.resend_due_on.strftime("%d.%m.%Y")},  # type: ignore[union-attr]  # case_resend_request() has just set it
         )
     return redirect("subscribers:case", pk=case.pk)
 
@@ -706,7 +706,7 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @subscriber_required
 def profit(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     transactions = list(sub.account.profit_transactions.order_by("-occurred_at", "-pk"))
     left = services.profit_remainders(transactions)
     expiring = _expiring(transactions, left)
@@ -732,7 +732,7 @@ def _expiring(transactions: list[ProfitTransaction], left: dict[int, int]) -> li
 @require_POST
 @code_required
 def profit_join(request: HttpRequest) -> HttpResponse:
-    sub: Subscriber = request.sub  # type: ignore[attr-defined]
+    sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     form = ProfitJoinForm(request.POST)
     try:
         services.profit_join(account=sub.account, consent=form.is_valid())

@@ -74,7 +74,7 @@ def test_a_subscriber_uses_the_self_service(page: Page, subscriber) -> None:  # 
     page.get_by_role("link", name="Trzy i Ja").click()
     check_page(page)
     page.get_by_role("link", name="Włącz").click()
-    expect(page.get_by_test_id("fee")).to_contain_text("5,00 zł")
+    expect(page.get_by_test_id("fee")).to_contain_text("5,00\u00a0zł")
     for index, number in enumerate(("501 234 567", "226543210", "601999111"), start=1):
         page.get_by_label(f"Numer {index}").fill(number)
     page.get_by_role("button", name="Zatwierdzam i włączam").click()

@@ -47,7 +47,7 @@ def test_it_shows_the_side_panel_on_every_page(alice_account):
         html = page.content.decode()
         assert 'class="sub-panel"' in html, url
         assert "601 000 001" in html and alice_account.number in html, url
-        assert "<meter" in html and "49,99 zł" in html, url
+        assert "<meter" in html and "49,99\u00a0zł" in html, url
 
 
 def test_it_shows_the_demo_pages_with_their_data(demo):

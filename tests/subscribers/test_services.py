@@ -33,7 +33,7 @@ def test_it_answers_404_for_an_unknown_service(alice_account):
 def test_it_shows_fee_and_date_before_activating(alice_account):
     client = login_as(alice_account, code=True)
     html = client.get("/abonent/uslugi/roaming/wlacz/").content.decode()
-    assert "9,99 zł" in html and "10.12.2026" in html
+    assert "9,99\u00a0zł" in html and "10.12.2026" in html
     assert not ActiveService.objects.exists()
     client.post("/abonent/uslugi/roaming/wlacz/", {"confirm": "1"})
     order = Order.objects.get(kind=Order.Kind.SERVICE_ON)
@@ -73,7 +73,7 @@ def test_it_changes_the_przyjaciel_number_for_its_fee_after_showing_it(alice_acc
     client = login_as(alice_account, code=True)
     client.post("/abonent/uslugi/przyjaciel/wlacz/", {"number_0": "501234567", "confirm": "1"})
     step = client.post("/abonent/uslugi/przyjaciel/numery/", {"number_0": "502000000"})
-    assert "1,00 zł" in step.content.decode()
+    assert "1,00\u00a0zł" in step.content.decode()
     assert ActiveService.objects.get().numbers == ["48501234567"]  # shown, not yet changed
     client.post("/abonent/uslugi/przyjaciel/numery/", {"number_0": "502000000", "confirm": "1"})
     assert ActiveService.objects.get().numbers == ["48502000000"]
