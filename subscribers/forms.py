@@ -74,7 +74,7 @@ class PaymentFormForm(forms.Form):
         choices=SubscriberAccount.PaymentForm.choices,
         widget=forms.RadioSelect,
     )
-    email = forms.EmailField(label=_("Adres e-mail do e-faktury"), required=False)
+    email = forms.EmailField(label=_("Adres e-mail do e-faktury"), max_length=254, required=False)
     bank_account = forms.CharField(
         label=_("Numer rachunku do polecenia zapłaty (26 cyfr)"), max_length=40, required=False
     )
