@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "notifications",
+    "notifications.sms",
     "payments",
     "invoicing",
     "offers",
@@ -387,6 +388,32 @@ SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_DEFAULT_SENDER = env_str("SMS_DEFAULT_SENDER", "Bramka SMS")
 if PRODUCTION and SMS_GATEWAY in ("console", "memory"):
     raise ImproperlyConfigured("Set SMS_GATEWAY=http with SMS_GATEWAY_URL in production.")
+
+# The SMS module (notifications.sms): price per SMS part, recorded on each debit.
+SMS_PRICE_PER_PART = env_str("SMS_PRICE_PER_PART", "0.29")
+# Names an agency may pick without authorisation (operators know them already).
+SMS_SENDER_PRESETS = env_list("SMS_SENDER_PRESETS", "Ubezpieczen,Polisa,Agent OC,Twoj Agent")
+# Messages go out only within this window, Warsaw time; one due at night waits.
+SMS_WINDOW_START = env_int("SMS_WINDOW_START", 8)
+SMS_WINDOW_END = env_int("SMS_WINDOW_END", 20)
+# The secret in the delivery-report URL given to the gateway (…/sms/raport/<secret>/).
+SMS_REPORT_SECRET = env_str("SMS_REPORT_SECRET", "" if PRODUCTION else "dev-sms-report-secret")
+# SMSAPI.pl (SMS_GATEWAY=smsapi): API address and OAuth token.
+SMSAPI_URL = env_str("SMSAPI_URL", "https://api.smsapi.pl")
+SMSAPI_TOKEN = os.environ.get("SMSAPI_TOKEN", "")
+# Where agencies send transfers, with their registration code in the title.
+SMS_BANK_ACCOUNT = env_str("SMS_BANK_ACCOUNT", "76 1140 2004 0000 3502 4346 5646")
+SMS_BANK_RECIPIENT = env_str(
+    "SMS_BANK_RECIPIENT", "Portal sp. z o.o., ul. Chabrów 35/1, 45-221 Opole"
+)
+CELERY_BEAT_SCHEDULE["sms-release-due"] = {
+    "task": "notifications.sms.tasks.sms_release_due",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["sms-reminders-run"] = {
+    "task": "notifications.sms.tasks.sms_reminders_run",
+    "schedule": 300.0,
+}
 
 # Payments -------------------------------------------------------------------
 

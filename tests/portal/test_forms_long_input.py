@@ -15,6 +15,8 @@ from datetime import timedelta
 
 import pytest
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -40,7 +42,16 @@ from tests.offers.client.conftest import enter_new, ready_to_pay, send, start_pa
 from tests.offers.conftest import PESEL, package, verified_client
 from tests.subscribers.conftest import login_as, make_account
 
-OUR_APPS = ("accounts", "notifications", "payments", "offers", "subscribers", "partners", "portal")
+OUR_APPS = (
+    "accounts",
+    "notifications",
+    "payments",
+    "invoicing",
+    "offers",
+    "subscribers",
+    "partners",
+    "portal",
+)
 # A field without a column and without a limit of its own gets this much.
 UNLIMITED = 5_000
 POLISH = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
@@ -384,8 +395,15 @@ def too_long(form_field: forms.Field, length: int) -> str:
     return "1" * length
 
 
+# The apps whose every form is posted through its page; the other areas' forms are
+# checked by declaration (see the end of this file).
+POSTED_APPS = ("accounts", "payments", "offers", "portal")
+
+
 def test_it_lists_every_form_of_the_portal():
-    assert portal_forms() == set(CASES)
+    posted = {f for f in portal_forms() if f.__module__.split(".")[0] in POSTED_APPS}
+    assert posted == set(CASES)
+    assert portal_forms() - set(CASES), "the other areas' forms are checked by declaration"
 
 
 def test_every_email_field_takes_at_most_254_characters():
@@ -430,3 +448,55 @@ def test_it_refuses_a_field_one_character_over_its_column_in_polish(db, form_cla
     assert any(POLISH.search(message) for message in messages), messages
     page = response.content.decode()
     assert any(escape(message) in page for message in messages), messages
+
+
+# Forms posted through their pages above are the remote sale's and the organisations';
+# every other form of the portal is checked here by its declaration: each text field
+# has a limit, and a model form's limit never exceeds its column's.
+def _declared_limit(form_class: type[forms.BaseForm], name: str) -> int | None:
+    form_field = form_class.base_fields[name]
+    if isinstance(form_field, forms.CharField) and form_field.max_length is not None:
+        return form_field.max_length
+    if issubclass(form_class, AuthenticationForm) and name == "username":
+        return User._meta.get_field(User.USERNAME_FIELD).max_length  # set in __init__
+    if issubclass(form_class, AuthenticationForm) and name == "password":
+        return UNLIMITED  # compared by the hasher, never stored
+    return None
+
+
+def _model_column(form_class: type[forms.BaseForm], name: str) -> models.Field | None:
+    meta = getattr(form_class, "_meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return None
+    try:
+        column = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return column if isinstance(column, models.Field) else None
+
+
+def _declared_text_fields() -> list[tuple[type[forms.BaseForm], str]]:
+    return [
+        (form_class, name)
+        for form_class in sorted(
+            portal_forms() - set(CASES), key=lambda c: f"{c.__module__}.{c.__name__}"
+        )
+        for name, form_field in form_class.base_fields.items()
+        if isinstance(form_field, forms.CharField)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form_class", "name"),
+    _declared_text_fields(),
+    ids=[f"{cls.__module__}.{cls.__name__}.{name}" for cls, name in _declared_text_fields()],
+)
+def test_every_other_text_field_declares_a_limit_within_its_column(form_class, name):
+    limit = _declared_limit(form_class, name)
+    assert limit is not None, f"{form_class.__name__}.{name} takes text of any length"
+    column = _model_column(form_class, name)
+    if column is not None and getattr(column, "max_length", None):
+        assert limit <= column.max_length, (form_class, name, limit, column.max_length)
+    if isinstance(form_class.base_fields[name], forms.EmailField):
+        assert limit <= 254, (form_class, name)

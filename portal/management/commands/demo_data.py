@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from invoicing import demo as invoicing_demo
+from notifications.sms import demo as sms_demo
 from offers import demo as offers_demo
 from offers.demo_client import load_client_demo
 from portal import demo
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 offers_demo.load,
                 load_client_demo,
                 invoicing_demo.load,
+                sms_demo.load,
                 subscribers_demo.load,
             ):
                 lines.extend(loader())
