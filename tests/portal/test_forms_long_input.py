@@ -397,7 +397,7 @@ def too_long(form_field: forms.Field, length: int) -> str:
 
 # The apps whose every form is posted through its page; the other areas' forms are
 # checked by declaration (see the end of this file).
-POSTED_APPS = ("accounts", "payments", "offers", "portal")
+POSTED_APPS = ("accounts", "payments", "offers", "subscribers", "portal")
 
 
 def test_it_lists_every_form_of_the_portal():
