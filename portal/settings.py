@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "invoicing.tasks.invoicing_sweep",
         "schedule": 300.0,
     },
+    # Tariffs that start, complaints not completed in 7 days, Profit expiry and
+    # its reminders 30 and 7 days ahead; every step is done once, so hourly is safe.
+    "subscribers-daily": {
+        "task": "subscribers.tasks.subscribers_daily",
+        "schedule": 3600.0,
+    },
 }
 
 # Auth and sessions ----------------------------------------------------------

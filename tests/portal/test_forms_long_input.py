@@ -33,9 +33,14 @@ from offers import forms as offer_forms
 from offers.models import Offer
 from payments.forms import SandboxPayForm
 from payments.models import Payment
+from subscribers import forms as subscriber_forms
+from subscribers import services as subscriber_services
+from subscribers.demo import load_catalogue
+from subscribers.models import SubscriberAccount
 from tests.conftest import make_user
 from tests.offers.client.conftest import enter_new, ready_to_pay, send, start_payment
 from tests.offers.conftest import PESEL, package, verified_client
+from tests.subscribers.conftest import login_as, make_account
 
 OUR_APPS = (
     "accounts",
@@ -245,6 +250,74 @@ OFFER_COLUMNS = {
     )
 }
 
+# Subscribers ---------------------------------------------------------------------
+
+
+def _subscriber(code: bool = True) -> tuple[Client, SubscriberAccount]:
+    load_catalogue()
+    account = make_account("abonentka", numbers=("48601000001",), code="KOD123")
+    return login_as(account, code=code), account
+
+
+def _sub_phone() -> Prepared:
+    return Client(), reverse("subscribers:login"), {}
+
+
+def _sub_password() -> Prepared:
+    client, _account = _subscriber()
+    client.post(reverse("subscribers:login"), {"phone": "601000001"})
+    return client, reverse("subscribers:login-password"), {}
+
+
+def _sub_code() -> Prepared:
+    client, _account = _subscriber(code=False)
+    return client, reverse("subscribers:code"), {}
+
+
+def _sub_address() -> Prepared:
+    client, _account = _subscriber()
+    data = {"street": "ul. Prosta 2", "postal_code": "00-001", "city": "Warszawa"}
+    return client, reverse("subscribers:address"), data
+
+
+def _sub_payment_form() -> Prepared:
+    client, _account = _subscriber()
+    data = {"payment_form": "e_invoice", "email": "a@example.com", "e_invoice_consent": "on"}
+    return client, reverse("subscribers:payment-form"), data
+
+
+def _sub_tariff() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:tariff-change", args=["ciebie-70"]), {}
+
+
+def _sub_numbers() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:service-activate", args=["przyjaciel"]), {}
+
+
+def _sub_case() -> Prepared:
+    client, _account = _subscriber()
+    url = reverse("subscribers:case-new") + "?rodzaj=zlecenie&typ=biling"
+    return client, url, {"period_from": "2026-10-01", "period_to": "2026-10-31"}
+
+
+def _sub_completion() -> Prepared:
+    client, account = _subscriber()
+    case = subscriber_services.case_file(
+        account=account, contract=account.contracts.get(), category="reklamacja",
+        kind=subscriber_services.case_type("reklamacja", "jakosc"), fields={},
+        description="Brak zasięgu", delivery="email",
+    )  # fmt: skip
+    subscriber_services.case_return_for_completion(case=case, missing="Adres")
+    return client, reverse("subscribers:case", args=[case.pk]), {}
+
+
+def _sub_profit() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:profit-join"), {}
+
+
 CASES: dict[type[forms.BaseForm], Case] = {
     PortalLoginForm: Case(_portal_login, {"username": _column(User, "username")}),
     InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
@@ -265,6 +338,19 @@ CASES: dict[type[forms.BaseForm], Case] = {
     client_forms.ConsentForm: Case(_client_consents),
     client_forms.PaymentMethodForm: Case(_client_pay),
     SandboxPayForm: Case(_sandbox),
+    subscriber_forms.PhoneForm: Case(_sub_phone),
+    subscriber_forms.PasswordForm: Case(_sub_password),
+    subscriber_forms.CodeForm: Case(_sub_code),
+    subscriber_forms.AddressForm: Case(
+        _sub_address,
+        {name: _column(SubscriberAccount, name) for name in ("street", "postal_code", "city")},
+    ),
+    subscriber_forms.PaymentFormForm: Case(_sub_payment_form),
+    subscriber_forms.TariffChoiceForm: Case(_sub_tariff),
+    subscriber_forms.NumbersForm: Case(_sub_numbers),
+    subscriber_forms.CaseForm: Case(_sub_case),
+    subscriber_forms.CompletionForm: Case(_sub_completion),
+    subscriber_forms.ProfitJoinForm: Case(_sub_profit),
 }
 
 
@@ -311,7 +397,7 @@ def too_long(form_field: forms.Field, length: int) -> str:
 
 # The apps whose every form is posted through its page; the other areas' forms are
 # checked by declaration (see the end of this file).
-POSTED_APPS = ("accounts", "payments", "offers", "portal")
+POSTED_APPS = ("accounts", "payments", "offers", "subscribers", "portal")
 
 
 def test_it_lists_every_form_of_the_portal():

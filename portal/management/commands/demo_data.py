@@ -8,6 +8,7 @@ from offers import demo as offers_demo
 from offers.demo_client import load_client_demo
 from partners import demo as partners_demo
 from portal import demo
+from subscribers import demo as subscribers_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 invoicing_demo.load,
                 sms_demo.load,
                 partners_demo.load,
+                subscribers_demo.load,
             ):
                 lines.extend(loader())
         self.stdout.write(self.style.SUCCESS("Dane demonstracyjne gotowe. Logowania:"))
