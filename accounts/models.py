@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -138,3 +139,26 @@ class AuthenticatedRequest(HttpRequest):
     """The request of a view whose decorator let in only logged-in users (for type checking)."""
 
     user: User
+
+
+class AppendOnlyError(ValueError):
+    """A history row was about to be changed or deleted."""
+
+
+class AppendOnlyModel(models.Model):
+    """History that must not change: rows are written once, never updated or deleted.
+
+    Every area's event rows (payment events, invoice events, delivery reports,
+    level changes) take this one rule instead of a copy of it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only: never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only: never deleted.")

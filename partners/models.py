@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import AppendOnlyModel, Organisation
 
 
 class Level(models.Model):
@@ -166,7 +166,7 @@ class PartnerProfile(models.Model):
         return self.effective_level(today).pk != self.level_id
 
 
-class LevelChange(models.Model):
+class LevelChange(AppendOnlyModel):
     """A change of a company's level: who, when, why, from and to. Never edited."""
 
     profile = models.ForeignKey(PartnerProfile, on_delete=models.CASCADE, related_name="changes")
@@ -193,14 +193,6 @@ class LevelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile}: {self.from_level_id} → {self.to_level_id}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("A level change is history: it is never edited.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("A level change is history: it is never deleted.")
 
 
 # Files served through the app --------------------------------------------------

@@ -4,32 +4,15 @@ import hashlib
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, User
+from accounts.models import AppendOnlyModel, Organisation, User
 
 from . import gsm7
-
-
-class AppendOnly(models.Model):
-    """History that must not change: rows are written once and never updated or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} rows are append-only.")
-
 
 # Agencies ---------------------------------------------------------------------------
 
@@ -285,7 +268,7 @@ class Vehicle(models.Model):
 # Money ------------------------------------------------------------------------------
 
 
-class LedgerEntry(AppendOnly):
+class LedgerEntry(AppendOnlyModel):
     """One movement of an agency's prepaid balance; the balance is their sum."""
 
     class Kind(models.TextChoices):
@@ -403,7 +386,7 @@ class Message(models.Model):
         return cls.RANK.get(new, 0) > cls.RANK.get(current, 0)
 
 
-class DeliveryEvent(AppendOnly):
+class DeliveryEvent(AppendOnlyModel):
     """Every report about a message, as received (callback, refresh, the gateway's answer)."""
 
     class Source(models.TextChoices):
