@@ -9,7 +9,7 @@ from .models import Invitation, Membership, Organisation, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Kontakt"), {"fields": ("phone",)}),
     )
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
@@ -19,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
 
@@ -60,7 +60,7 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     actions = ("revoke",)
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
     @admin.display(description=_("stan"))
@@ -74,7 +74,7 @@ class InvitationAdmin(admin.ModelAdmin):
         return str(_("oczekuje"))
 
     @admin.action(description=_("Unieważnij wybrane zaproszenia"))
-    def revoke(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def revoke(self, request, queryset) -> None:
         count = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )

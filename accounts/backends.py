@@ -24,7 +24,7 @@ def _annotation(model: type[Model]) -> str:
 def _confirmed_device_ids(model: type[Model]) -> Subquery:
     """The ids of the user's confirmed devices of one kind, as "3,7" (None if none)."""
     ids = (
-        model.objects.filter(user=OuterRef("pk"), confirmed=True)
+        model._default_manager.filter(user=OuterRef("pk"), confirmed=True)
         .order_by()
         .values("user")
         .annotate(ids=StringAgg(Cast("id", CharField()), Value(",")))
@@ -66,8 +66,9 @@ class PortalModelBackend(ModelBackend):
         user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user._role_names = {name for name in user.role_list.split(",") if name}
-        user._otp_device_ids = {
+        # role_list and the device ids are columns of the raw query, not fields.
+        user._role_names = {name for name in user.role_list.split(",") if name}  # type: ignore[attr-defined]  # a column of the raw query
+        user._otp_device_ids = {  # type: ignore[attr-defined]  # a cache the role and OTP checks read
             f"{model.model_label()}/{device_id}"
             for model in OTP_DEVICE_MODELS
             for device_id in (getattr(user, _annotation(model)) or "").split(",")

@@ -28,9 +28,9 @@ def _private_attachment(response: HttpResponseBase, filename: str) -> None:
 
 def file_download(
     content: bytes | IO[bytes], *, filename: str, content_type: str = "application/pdf"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The file as an attachment named `filename`, never cached."""
-    response: HttpResponse
+    response: HttpResponseBase
     if isinstance(content, bytes | bytearray | memoryview):
         response = HttpResponse(bytes(content), content_type=content_type)
     else:

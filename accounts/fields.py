@@ -25,6 +25,7 @@ A model with companions inherits `CompanionsInStep`: a save with
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -73,7 +74,7 @@ def blind_index(value: str) -> str:
     return hmac.new(key, normalise_identifier(value).encode(), hashlib.sha256).hexdigest()
 
 
-def mask_identifier(value: str | None) -> str:
+def mask_identifier(value: object) -> str:
     """Show only the first two characters: enough to tell numbers apart on a list.
 
     The trailing digits stay hidden on purpose: the last four of a PESEL or NIP
@@ -81,9 +82,9 @@ def mask_identifier(value: str | None) -> str:
     """
     if not value:
         return ""
-    value = str(value)
-    visible = 2 if len(value) > 4 else 0
-    return value[:visible] + "•" * (len(value) - visible)
+    text = str(value)
+    visible = 2 if len(text) > 4 else 0
+    return text[:visible] + "•" * (len(text) - visible)
 
 
 class EncryptedTextField(models.TextField):
@@ -100,7 +101,7 @@ class EncryptedTextField(models.TextField):
             return value
         return encrypt(normalise_identifier(value))
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[override]
+    def get_lookup(self, lookup_name: str):
         # Ciphertexts are random: only "is it set" can be asked of this column.
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
@@ -128,7 +129,7 @@ class _DerivedField(models.CharField):
         self.depends_on = depends_on or (source,)
         super().__init__(*args, **(self.defaults | kwargs))
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         for key, default in self.defaults.items():

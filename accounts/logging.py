@@ -62,6 +62,6 @@ class RedactIdentifiersFilter(logging.Filter):
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]  # gmtime takes the seconds the base passes
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"

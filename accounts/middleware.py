@@ -44,7 +44,8 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None:
-            request.user = SimpleLazyObject(partial(self._verify, request, user))
+            # Lazy, as Django's own AuthenticationMiddleware sets it.
+            request.user = SimpleLazyObject(partial(self._verify, request, user))  # type: ignore[assignment]  # lazy, like Django's own
         return self.get_response(request)
 
     @staticmethod

@@ -1,7 +1,9 @@
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -14,8 +16,9 @@ class User(AbstractUser):
     phone = models.CharField(_("telefon komórkowy"), max_length=20, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("użytkownik")
-        verbose_name_plural = _("użytkownicy")
+        # django-stubs types the inherited Meta's names as str; Django takes lazy text.
+        verbose_name = _("użytkownik")  # type: ignore[assignment]  # lazy text, which Django takes
+        verbose_name_plural = _("użytkownicy")  # type: ignore[assignment]  # lazy text, which Django takes
 
     def has_role(self, role: Role) -> bool:
         if not self.is_active:
@@ -130,3 +133,32 @@ class Invitation(models.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view whose decorator let in only logged-in users (for type checking)."""
+
+    user: User
+
+
+class AppendOnlyError(ValueError):
+    """A history row was about to be changed or deleted."""
+
+
+class AppendOnlyModel(models.Model):
+    """History that must not change: rows are written once, never updated or deleted.
+
+    Every area's event rows (payment events, invoice events, delivery reports,
+    level changes) take this one rule instead of a copy of it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only: never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only: never deleted.")

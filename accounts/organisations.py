@@ -36,7 +36,7 @@ def get_for_user[M: Model](
     queryset: QuerySet[M], request: HttpRequest, pk: object, *, via: str = "organisation"
 ) -> M:
     """One row of the user's organisations, or 404 (never 403: ids are not confirmed)."""
-    return get_object_or_404(owned_by_user(queryset, request.user, via=via), pk=pk)  # type: ignore[arg-type]
+    return get_object_or_404(owned_by_user(queryset, request.user, via=via), pk=pk)  # type: ignore[arg-type]  # a view behind login: the user is a User
 
 
 def membership_for(user: User, organisation: Organisation) -> Membership | None:
@@ -52,7 +52,7 @@ def current_organisation(request: HttpRequest, *, kind: str) -> Organisation:
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    mine = organisations_of(user, kind=kind)  # type: ignore[arg-type]
+    mine = organisations_of(user, kind=kind)
     chosen = request.session.get(f"organisation:{kind}")
     organisation = (mine.filter(pk=chosen).first() if chosen else None) or mine.first()
     if organisation is None:

@@ -18,7 +18,7 @@ import segno
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -38,7 +38,7 @@ ISSUER = "Portal"
 # Wrong one-time codes for one account: 5 within 15 minutes lock it for 15 minutes.
 OTP_LIMIT = ratelimit.Limit("otp-account", max_failures=5, window=900, lockout=900)
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class Locked(Exception):
@@ -172,7 +172,7 @@ def recovery_codes_issue(user: User) -> list[str]:
 def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     """Both factors passed: log in with the device (django-otp marks the session verified)."""
     request.session.pop(PENDING_KEY, None)
-    user.otp_device = device  # django-otp's user_logged_in handler persists it
+    user.otp_device = device  # type: ignore[attr-defined]  # django-otp's user_logged_in handler persists it
     codes = request.session.get(RECOVERY_CODES_KEY)
     auth_login(request, user)
     if codes:
@@ -186,9 +186,9 @@ def verified_role_required(role: Role, *, login_url: str) -> Callable[[View], Vi
         role_checked = role_required(role, login_url=login_url)(view)
 
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
-            if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            if user.is_authenticated and not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified
                 return redirect_to_login(request.get_full_path(), login_url)
             return role_checked(request, *args, **kwargs)
 

@@ -31,7 +31,9 @@ def queue(task: str, *args: Any, sweeper: str) -> None:
     try:
         celery_task.delay(*args)
     except Exception:  # broker down: the sweeper picks the work up later
-        logger.warning("could not queue %s%r; %s will queue it again", task, args, sweeper)
+        logger.warning(
+            "could not queue %s%r; %s will queue it again", task, args, sweeper, exc_info=True
+        )
 
 
 def queue_after_commit(task: str, *args: Any, sweeper: str) -> None:

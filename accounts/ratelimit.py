@@ -120,7 +120,7 @@ class _RedisStore:
         return float(value) if value else 0.0
 
     def attempt(self, keys: list[str], limits: list[Limit], now: float, member: str) -> _Outcome:
-        args: list[object] = [repr(now), member]
+        args: list[str | int | float] = [repr(now), member]
         for limit in limits:
             args += [limit.window, limit.max_failures, limit.window + limit.lockout]
         reply = [

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -57,7 +58,7 @@ class TwoFactorLoginView(auth_views.LoginView):
     namespace = ""
     role: Role | None = None
 
-    def form_valid(self, form: PortalLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if self.role is not None and not may_enter(user, self.role):
             security_event(
@@ -149,7 +150,8 @@ def otp_recovery_codes(
 ) -> HttpResponse:
     """Show the new recovery codes once (GET); POST issues a fresh set for a verified user."""
     user = request.user
-    if not user.is_authenticated or not user.is_verified() or not may_enter(user, role):
+    verified = user.is_verified()  # type: ignore[union-attr]  # django-otp's middleware adds it
+    if not user.is_authenticated or not verified or not may_enter(user, role):
         return redirect(f"{namespace}:login")
     if request.method == "POST":
         request.session[otp.RECOVERY_CODES_KEY] = otp.recovery_codes_issue(user)

@@ -135,11 +135,11 @@ def _lines(fa: etree._Element, invoice: Invoice) -> None:
         _el(line, "P_8A", item.unit)
         _el(line, "P_8B", _quantity(item.quantity))
         if invoice.basis == Invoice.Basis.NET:
-            _el(line, "P_9A", _price(item.unit_net))  # type: ignore[arg-type]
+            _el(line, "P_9A", _price(item.unit_net))  # type: ignore[arg-type]  # set on NET invoices
             _el(line, "P_11", _amount(item.net))
         else:
             # Counted from gross (art. 106e ust. 7 and 8): gross unit price and value.
-            _el(line, "P_9B", _price(item.unit_gross))  # type: ignore[arg-type]
+            _el(line, "P_9B", _price(item.unit_gross))  # type: ignore[arg-type]  # set on GROSS
             _el(line, "P_11A", _amount(item.gross))
         _el(line, "P_12", _RATE_CODES[VatRate(item.vat_rate)])
 
@@ -184,7 +184,7 @@ def invoice_fa3_xml(invoice: Invoice) -> bytes:
 
 def build_fa3_xml(invoice: Invoice) -> bytes:
     """Write the FA(3) document of an invoice from its rows."""
-    root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})
+    root = etree.Element(_NS + "Faktura", nsmap={None: FA3_NAMESPACE})  # type: ignore[dict-item]  # None: the default namespace
     _header(root, invoice)
     _parties(root, invoice)
     _fa(root, invoice)
@@ -337,5 +337,5 @@ def get_client(name: str | None = None) -> KsefClient | None:
     if name == "disabled":
         return None
     if name in CLIENTS:
-        return CLIENTS[name]  # type: ignore[return-value]
-    return import_string(name)()  # type: ignore[no-any-return]
+        return CLIENTS[name]  # type: ignore[return-value]  # CLIENTS holds KsefClient instances
+    return import_string(name)()

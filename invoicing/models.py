@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from num2words import num2words
 
+from accounts.models import AppendOnlyModel
+
 from .amounts import Basis, RateTotal, rate_totals
 
 
@@ -186,7 +188,7 @@ class InvoiceItem(models.Model):
         return max(2, -int(self.unit_price.normalize().as_tuple().exponent))
 
 
-class InvoiceEvent(models.Model):
+class InvoiceEvent(AppendOnlyModel):
     """One thing that happened to an invoice after it was issued. Rows are only ever added."""
 
     class Kind(models.TextChoices):
@@ -209,11 +211,3 @@ class InvoiceEvent(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("Invoice events are never changed.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("Invoice events are never deleted.")

@@ -19,5 +19,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     inlines = [OutboxAttachmentInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -44,7 +44,7 @@ class Attachment:
 
 def render_text(name: str, context: dict[str, Any]) -> str:
     """Render a plain-text template without HTML escaping: "O'Brien & Syn" stays as typed."""
-    template = get_template(name).template  # type: ignore[attr-defined]
+    template = get_template(name).template  # type: ignore[attr-defined]  # Django's backend template wraps the engine's
     return template.render(Context(context, autoescape=False))
 
 

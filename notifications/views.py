@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -40,7 +40,7 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def outbox_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def outbox_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(OutboxAttachment, pk=attachment_pk, message_id=pk)
     return file_download(
         bytes(attachment.content),

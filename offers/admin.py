@@ -27,7 +27,7 @@ class OfferEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ("at", "kind", "actor", "actor_label", "offer_version", "details")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -38,7 +38,7 @@ class DmsLinkInline(admin.TabularInline):
     fields = ("created_at", "expires_at", "revoked_at", "last_used_at", "created_by")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -68,11 +68,11 @@ class OfferAdmin(admin.ModelAdmin):
     )
     inlines = [DmsLinkInline, OfferEventInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Offer._meta.fields if f.name not in self.exclude]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

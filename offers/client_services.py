@@ -334,7 +334,9 @@ def document_for_client(*, offer: Offer, kind: str) -> tuple[str, bytes]:
     if kind == DocumentDownload.Kind.OFFER:
         data = encrypt_pdf(documents.offer_pdf(offer), offer.document_password)
         return documents.offer_pdf_filename(offer), data
-    document = documents.product_document(product=offer.product, kind=_PRODUCT_KIND[kind])
+    document = documents.product_document(
+        product=offer.product, kind=_PRODUCT_KIND[DocumentDownload.Kind(kind)]
+    )
     with document.file.open("rb") as handle:
         return document.filename, handle.read()
 

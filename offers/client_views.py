@@ -14,7 +14,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -56,7 +63,7 @@ DOCUMENT_SLUGS = {
 }
 SLUG_OF = {kind: slug for slug, kind in DOCUMENT_SLUGS.items()}
 
-ClientView = Callable[..., HttpResponse]
+ClientView = Callable[..., HttpResponseBase]
 
 
 def _visitor(request: HttpRequest) -> cs.Visitor:
@@ -112,7 +119,7 @@ def client_required(stage: int) -> Callable[[ClientView], ClientView]:
 
     def decorator(view: ClientView) -> ClientView:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             scope = _scope(request)
             offer = cs.offer_for_client(scope["offer"]) if scope else None
             if scope is None or offer is None:
@@ -303,11 +310,11 @@ def client_offer(request: HttpRequest, offer: Offer) -> HttpResponse:
 @client_required(UNLOCKED)
 def client_offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
     """What the offer page's script asks after a download: which steps are done."""
-    done = cs.downloads_done(offer)
-    consents = cs.consents_done(offer)
+    done = selectors.downloads_done(offer)
+    consents = selectors.consents_done(offer)
     return JsonResponse(
         {
-            "downloaded": sorted(SLUG_OF[kind] for kind in done),
+            "downloaded": sorted(SLUG_OF[DocumentDownload.Kind(kind)] for kind in done),
             "all_downloaded": done == set(cs.DOCUMENT_KINDS),
             "consents_done": consents,
             "ready": done == set(cs.DOCUMENT_KINDS) and consents and cs.offer_can_pay(offer),
@@ -317,7 +324,7 @@ def client_offer_status(request: HttpRequest, offer: Offer) -> HttpResponse:
 
 @require_GET
 @client_required(UNLOCKED)
-def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpResponse:
+def client_document(request: HttpRequest, offer: Offer, slug: str) -> HttpResponseBase:
     """Serve one of the three documents and keep the SHA-256 of the exact bytes sent."""
     kind = DOCUMENT_SLUGS.get(slug)
     if kind is None:
@@ -385,7 +392,7 @@ def client_paid(request: HttpRequest, offer: Offer) -> HttpResponse:
 
 
 @require_GET
-def offer_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_certificate(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The remote-sale certificate PDF: for the offer's agent, and for staff."""
     user = request.user
     if user.is_authenticated and user.is_staff:
@@ -393,14 +400,14 @@ def offer_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _agent_certificate(request, pk)
 
 
-def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _agent_certificate_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     offer = get_object_or_404(
         Offer.objects.select_related("product", "package"), pk=pk, agent=request.user
     )
     return _certificate_response(offer)
 
 
-def _certificate_response(offer: Offer) -> HttpResponse:
+def _certificate_response(offer: Offer) -> HttpResponseBase:
     filename = f"Zaswiadczenie_sprzedazy_{offer.product.code}_{offer.number:09d}.pdf"
     return file_download(certificate_pdf(offer), filename=filename)
 

@@ -5,6 +5,7 @@ Development only: the TOTP secret below is public, printed by `make run` and in 
 
 import base64
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -69,11 +70,15 @@ def _details(series: str, who: int | str, consent: bool, days: int) -> services.
     # Counted from the first start whose deadline is still ahead, so that demo data
     # made at 21:30 is as valid as at noon ("1 day" = deadline within the next 24 h).
     start = earliest_protection_start(timezone.now()) + timedelta(days=days - 1)
-    common = {"package": package, "protection_start": start, "email_consent": consent}
+    common: dict[str, Any] = {
+        "package": package,
+        "protection_start": start,
+        "email_consent": consent,
+    }
     if isinstance(who, str):
         name, nip, regon = COMPANIES[int(who[1:])]
         slug = "firma"
-        party = {"holder_kind": "company", "holder_nip": nip, "holder_regon": regon}
+        party: dict[str, Any] = {"holder_kind": "company", "holder_nip": nip, "holder_regon": regon}
     else:
         name, pesel = PEOPLE[who]
         slug = f"klient{who}"
@@ -99,7 +104,7 @@ def _expire(offer: Offer) -> None:
     services.offer_expire(offer=offer)
 
 
-def _make_offer(agent, row) -> None:  # type: ignore[no-untyped-def]
+def _make_offer(agent, row) -> None:
     series, who, consent, days, final = row
     offer = services.offer_create(agent=agent, details=_details(series, who, consent, days))
     if final in ("sent", "paid", "policy"):

@@ -43,7 +43,7 @@ def _offer(agent: User, series: str, holder: str, party: dict[str, str], email: 
         email=email,
         mobile="+48600700800",
         email_consent=True,
-        **party,  # type: ignore[arg-type]
+        **party,  # type: ignore[arg-type]  # the party's fields, typed per key
     )
     offer = services.offer_create(agent=agent, details=details)
     services.offer_send_dms(offer=offer, actor=agent)

@@ -49,7 +49,7 @@ def product_document(*, product: Product, kind: str) -> ProductDocument:
         "packages": product.packages.filter(is_active=True),
         "footer": f"{document.get_kind_display()} {product.code} · wersja {version}",
     }
-    data = render_pdf(TEMPLATES[kind], context)
+    data = render_pdf(TEMPLATES[ProductDocument.Kind(kind)], context)
     document.file.save(document.filename, ContentFile(data), save=False)
     try:
         with transaction.atomic():

@@ -76,7 +76,7 @@ def package_choices() -> list[tuple[str, list[tuple[int, str]]]]:
         groups.setdefault(f"{package.product.code} — {package.product.name}", []).append(
             (package.pk, label)
         )
-    return [("", [("", "———")]), *groups.items()]  # type: ignore[list-item]
+    return [("", [("", "———")]), *groups.items()]  # type: ignore[list-item]  # Django's grouped choices
 
 
 class OfferForm(forms.Form):
@@ -124,7 +124,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["package"].choices = package_choices()
+        self.fields["package"].choices = package_choices()  # type: ignore[attr-defined]  # a ChoiceField
 
     @classmethod
     def initial_from(cls, offer: Offer, *, copy: bool = False) -> dict[str, Any]:
@@ -187,7 +187,7 @@ class OfferForm(forms.Form):
             data[f"{prefix}_pesel"] = ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         holder_kind = data.get("holder_kind") or PERSON
         if {"holder_pesel", "holder_nip", "holder_regon"} <= data.keys():
             self._require_party("holder", holder_kind)
@@ -298,6 +298,6 @@ class OfferFilterForm(forms.Form):
         label=_("Na stronie"),
         required=False,
         coerce=int,
-        empty_value=50,
+        empty_value=50,  # type: ignore[arg-type]  # coerced to int like every choice
         choices=[(n, str(n)) for n in PAGE_SIZES],
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.queueing import queue, queue_after_commit
 from notifications.pdf import encrypt_pdf, render_pdf
 from notifications.services import Attachment, email_enqueue
+from notifications.sms.services import sms_insured_from_policy
 from payments.models import Payment
 from payments.registry import PaymentRefused
 
@@ -66,6 +67,15 @@ def policy_issue_for_payment(*, payment: Payment) -> Policy:
     offer = services.offer_issue_policy(offer=offer, actor_label=services.PAYMENTS)
     policy = Policy.objects.create(
         offer=offer, payment=payment, number=policy_number(offer), issued_at=timezone.now()
+    )
+    # The policyholder lands in the agent's agency's SMS base (no marketing consent).
+    sms_insured_from_policy(
+        agent=offer.agent,
+        name=offer.holder_name,
+        phone=offer.mobile,
+        policy_number=policy.number,
+        end_date=offer.protection_end,
+        premium=offer.premium,
     )
     _queue_delivery(policy.pk)
     return policy

@@ -125,12 +125,14 @@ class OfferPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
-        counted = self.object_list.annotate(total=_CountOf(self.offers.order_by().values("pk")))
+        # object_list is the offers' values() queryset (see offer_list_values).
+        total = _CountOf(self.offers.order_by().values("pk"))
+        counted = self.object_list.annotate(total=total)  # type: ignore[attr-defined]  # object_list is the offers' values() queryset
         rows = list(counted[bottom : bottom + self.per_page])
         if not rows:
             return super().get_page(number)
         self.count = rows[0]["total"]
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Paginator's own page factory
 
 
 def offer_timeline(offer: Offer) -> QuerySet[OfferEvent]:

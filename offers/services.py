@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -41,6 +41,9 @@ from .models import (
     protection_end_for,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # lazy text, in the type stubs only
+
 SYSTEM = "system"
 CLIENT = "klient"
 PAYMENTS = "płatności"
@@ -53,7 +56,7 @@ REMINDER_WINDOWS = (
 class OfferError(Exception):
     """A transition the offer's state or dates do not allow. The message is for the agent."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: "str | _StrPromise") -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -525,7 +528,7 @@ def offer_record_client_event(
     *, offer: Offer, kind: str, details: dict[str, Any] | None = None
 ) -> OfferEvent:
     """Append a step of the client's side (login, download, policy sent) to the timeline."""
-    actor_label = ACTOR_OF_CLIENT_SIDE_EVENT.get(kind, CLIENT)  # type: ignore[call-overload]
+    actor_label = ACTOR_OF_CLIENT_SIDE_EVENT.get(kind, CLIENT)  # type: ignore[call-overload]  # the kind's choices are the dict's keys
     return _record(offer, kind, actor_label=actor_label, **(details or {}))
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.downloads import csv_download, file_download
+from accounts.models import AuthenticatedRequest
 from accounts.otp import verified_role_required
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
@@ -31,7 +32,7 @@ agent_required = verified_role_required(Role.AGENT, login_url="offers:login")
 DOCUMENT_KINDS = {"owu": ProductDocument.Kind.OWU, "regulamin": ProductDocument.Kind.REGULATIONS}
 
 
-def _get_offer_for_agent(request: HttpRequest, pk: int) -> Offer:
+def _get_offer_for_agent(request: AuthenticatedRequest, pk: int) -> Offer:
     """The agent's own offer, or 404: another agent's offer id must look like no offer."""
     return get_object_or_404(
         Offer.objects.select_related("product", "package", "agent"), pk=pk, agent=request.user
@@ -50,7 +51,7 @@ def _client_access_url() -> str:
 # List ---------------------------------------------------------------------------
 
 
-def _filtered_offers(request: HttpRequest) -> tuple[OfferFilterForm, QuerySet[Offer], int]:
+def _filtered_offers(request: AuthenticatedRequest) -> tuple[OfferFilterForm, QuerySet[Offer], int]:
     form = OfferFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     sort = OfferFilterForm.SORTS.get(data.get("sort") or "-utworzono", "-created_at")
@@ -62,7 +63,7 @@ def _filtered_offers(request: HttpRequest) -> tuple[OfferFilterForm, QuerySet[Of
 
 @agent_required
 @require_GET
-def offer_list(request: HttpRequest) -> HttpResponse:
+def offer_list(request: AuthenticatedRequest) -> HttpResponse:
     form, offers, per_page = _filtered_offers(request)
     values = selectors.offer_list_values(offers)
     paginator = selectors.OfferPaginator(values, offers, per_page)
@@ -79,8 +80,8 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "filters": filters,
-        "state_choices": form.fields["stan"].choices,
-        "sort_choices": form.fields["sort"].choices,
+        "state_choices": form.fields["stan"].choices,  # type: ignore[attr-defined]  # a ChoiceField
+        "sort_choices": form.fields["sort"].choices,  # type: ignore[attr-defined]  # a ChoiceField
         "page_sizes": OfferFilterForm.PAGE_SIZES,
         "filter_form": form,
     }
@@ -119,7 +120,7 @@ def _csv_rows(offers: QuerySet[Offer]) -> Iterator[list[str]]:
 
 @agent_required
 @require_GET
-def offer_list_csv(request: HttpRequest) -> StreamingHttpResponse:
+def offer_list_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     _form, offers, _per_page = _filtered_offers(request)
     stamp = timezone.now().astimezone(WARSAW).strftime("%Y%m%d-%H%M")
     return csv_download(
@@ -132,7 +133,7 @@ def offer_list_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def offer_create(request: HttpRequest) -> HttpResponse:
+def offer_create(request: AuthenticatedRequest) -> HttpResponse:
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,7 +148,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def offer_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     source = _get_offer_for_agent(request, pk)
     form = OfferForm(request.POST or None, initial=OfferForm.initial_from(source, copy=True))
     if request.method == "POST" and form.is_valid():
@@ -171,7 +172,7 @@ def offer_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     if not offer.is_open:
         messages.error(request, _("Tej oferty nie można już zmieniać."))
@@ -208,7 +209,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def offer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     try:
         services.offer_cancel(offer=offer, actor=request.user)
@@ -223,7 +224,7 @@ def offer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_GET
-def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     now = timezone.now()
     context = {
@@ -242,14 +243,14 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_GET
-def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     offer = _get_offer_for_agent(request, pk)
     return file_download(documents.offer_pdf(offer), filename=documents.offer_pdf_filename(offer))
 
 
 @agent_required
 @require_GET
-def offer_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def offer_document(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseBase:
     offer = _get_offer_for_agent(request, pk)
     if kind not in DOCUMENT_KINDS:
         raise Http404
@@ -259,7 +260,7 @@ def offer_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @agent_required
 @require_GET
-def offer_timeline_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def offer_timeline_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
     offer = _get_offer_for_agent(request, pk)
 
     def rows() -> Iterator[list[str]]:
@@ -281,7 +282,7 @@ def offer_timeline_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @agent_required
 @require_POST
-def offer_send_dms(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_send_dms(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     form = SendForm(request.POST)
     revoke = form.is_valid() and form.cleaned_data["revoke_previous"]
@@ -306,7 +307,7 @@ def offer_send_dms(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def offer_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """ "Brak zgody Klienta": nothing goes out; record the date and maybe generate the code."""
     offer = _get_offer_for_agent(request, pk)
     form = ConsentForm(request.POST or None, offer=offer)
@@ -335,7 +336,7 @@ def offer_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def link_revoke(request: AuthenticatedRequest, pk: int, link_pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     link = get_object_or_404(DmsLink, pk=link_pk, offer=offer)
     services.dms_link_revoke(link=link, actor=request.user)
@@ -348,7 +349,7 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def offer_polisuj(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_polisuj(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     try:
         services.offer_issue_policy(offer=offer, actor=request.user)
@@ -359,7 +360,7 @@ def offer_polisuj(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_GET
-def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_policy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = _get_offer_for_agent(request, pk)
     if offer.state != Offer.State.POLICY:
         raise Http404
@@ -376,7 +377,7 @@ def offer_policy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_GET
-def offer_policy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_policy_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """The policy PDF as the client received it (encrypted with the same password)."""
     offer = _get_offer_for_agent(request, pk)
     issued = get_object_or_404(Policy.objects.select_related("offer__package"), offer=offer)
@@ -385,5 +386,5 @@ def offer_policy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_GET
-def agent_home(request: HttpRequest) -> HttpResponse:
+def agent_home(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("offers:list")

@@ -16,7 +16,7 @@ class PaymentEventInline(admin.TabularInline):
     can_delete = False
     ordering = ("created_at", "pk")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -38,10 +38,10 @@ class PaymentAdmin(admin.ModelAdmin):
     inlines = [PaymentEventInline]
     actions = ["refund"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("Zwróć pieniądze (płatności opłacone lub wstrzymane)"))
@@ -63,10 +63,10 @@ class WebhookEventAdmin(admin.ModelAdmin):
     search_fields = ("event_id",)
     readonly_fields = [f.name for f in WebhookEvent._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -11,6 +11,14 @@ NBSP = "\u00a0"
 UNITS = {"PLN": "zł"}
 
 
+def format_number(value: Decimal | int | str | None) -> str:
+    """1200.5 → "1 200,50": the number alone, for a column whose heading names the currency."""
+    if value is None or value == "":
+        return ""
+    number = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return number.replace(" ", NBSP)
+
+
 def format_amount(value: Decimal | int | str | None, currency: str = "PLN") -> str:
     """1200.5 → "1 200,50 zł": two decimals, thousands grouped as the language writes them.
 
@@ -18,7 +26,5 @@ def format_amount(value: Decimal | int | str | None, currency: str = "PLN") -> s
     """
     if value is None or value == "":
         return ""
-    number = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
-    number = number.replace(" ", NBSP)
     code = (currency or "PLN").upper()
-    return f"{number}{NBSP}{UNITS.get(code, code)}"
+    return f"{format_number(value)}{NBSP}{UNITS.get(code, code)}"

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AppendOnlyModel
+
 
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("utworzona")
@@ -133,11 +135,7 @@ def from_minor(minor: int) -> Decimal:
     return (Decimal(minor) / 100).quantize(Decimal("0.01"))
 
 
-class AppendOnlyError(Exception):
-    """A history row was about to be changed or deleted."""
-
-
-class PaymentEvent(models.Model):
+class PaymentEvent(AppendOnlyModel):
     """One thing that happened to a payment. Rows are only ever added."""
 
     class Kind(models.TextChoices):
@@ -175,14 +173,6 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.status_after}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("payment events are never changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("payment events are never deleted")
 
 
 class WebhookEvent(models.Model):

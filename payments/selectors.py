@@ -111,7 +111,11 @@ def _situation(payment: Payment) -> str:
         return "waiting_blik" if payment.method == Payment.Method.BLIK else "waiting"
     if status == Status.FAILED:
         return "blik_expired" if payment.failure_code in BLIK_EXPIRED else "failed"
-    simple = {Status.SUCCEEDED: "succeeded", Status.EXPIRED: "expired", Status.HELD: "held"}
+    simple: dict[str, str] = {
+        Status.SUCCEEDED: "succeeded",
+        Status.EXPIRED: "expired",
+        Status.HELD: "held",
+    }
     if status in simple:
         return simple[status]
     if payment.failure_code == "duplicate":

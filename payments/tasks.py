@@ -1,5 +1,7 @@
 """Thin tasks: ids in, one service call, retries declared. Each is safe to run twice."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -10,7 +12,7 @@ from .providers.base import ProviderUnavailable
 # resolved by cancelling us: the whole transaction can simply run again.
 # OSError: the sandbox's HTTP delivery could not reach the portal.
 RETRY_ON = (ProviderUnavailable, OperationalError, OSError)
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": RETRY_ON,
     "retry_backoff": 5,
     "retry_backoff_max": 600,

@@ -34,7 +34,8 @@ def load() -> list[str]:
     if created:
         recovery_codes_issue(admin)
     return [
-        "Obsługa portalu: admin / admin  →  /admin/ oraz /powiadomienia/skrzynka/",
+        "Obsługa portalu: admin / admin + kod TOTP  →  /konto/obsluga/logowanie/ → /admin/"
+        " oraz /powiadomienia/skrzynka/",
         f"  TOTP administratora (tylko dev): sekret {ADMIN_TOTP_BASE32}",
         f"  {device.config_url}",
         "  bieżący kod: .venv/bin/python manage.py demo_totp admin",

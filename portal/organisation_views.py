@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import ratelimit, services
 from accounts.forms import InvitationForm, InvitationSignupForm
-from accounts.models import Invitation, Membership, Organisation, User
+from accounts.models import AuthenticatedRequest, Invitation, Membership, Organisation, User
 from accounts.network import client_ip
 from accounts.organisations import get_for_user
 from notifications.services import email_enqueue
@@ -30,17 +30,17 @@ from notifications.services import email_enqueue
 INVITATION_IP_LIMIT = ratelimit.Limit("invitation-ip", max_failures=10, window=900, lockout=900)
 
 
-def _get_organisation_for_user(request: HttpRequest, pk: int) -> Organisation:
+def _get_organisation_for_user(request: AuthenticatedRequest, pk: int) -> Organisation:
     """One of the user's organisations, or 404 (another organisation looks like none)."""
     return get_for_user(Organisation.objects.all(), request, pk, via="")
 
 
-def _membership_of(request: HttpRequest, organisation: Organisation) -> Membership:
+def _membership_of(request: AuthenticatedRequest, organisation: Organisation) -> Membership:
     return Membership.objects.get(organisation=organisation, user=request.user)
 
 
 def _members_page(
-    request: HttpRequest, organisation: Organisation, form: InvitationForm | None = None
+    request: AuthenticatedRequest, organisation: Organisation, form: InvitationForm | None = None
 ) -> HttpResponse:
     mine = _membership_of(request, organisation)
     members = organisation.memberships.select_related("user").order_by(
@@ -65,7 +65,7 @@ def _members_page(
 
 @login_required
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(
         request,
@@ -76,7 +76,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _members_page(request, _get_organisation_for_user(request, pk))
 
 
@@ -86,7 +86,7 @@ def invitation_url(token: str) -> str:
 
 @login_required
 @require_POST
-def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     organisation = _get_organisation_for_user(request, pk)
     if not _membership_of(request, organisation).is_owner:
         messages.error(request, _("Tylko właściciel organizacji może zarządzać jej członkami."))
@@ -100,7 +100,7 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                invited_by=request.user,  # type: ignore[arg-type]  # login_required: a User
+                invited_by=request.user,
             )
             email_enqueue(
                 to=issued.invitation.email,
@@ -127,11 +127,11 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     organisation = _get_organisation_for_user(request, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
     try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]  # login_required: a User
+        services.invitation_revoke(invitation=invitation, actor=request.user)
     except services.OrganisationError as error:
         messages.error(request, str(error.message))
     else:
@@ -141,13 +141,13 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = _get_organisation_for_user(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
     )
     try:
-        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]  # login_required: a User
+        services.membership_remove(membership=membership, actor=request.user)
     except services.OrganisationError as error:
         messages.error(request, str(error.message))
         return redirect("organisations:members", pk=organisation.pk)
@@ -158,8 +158,8 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
     return redirect("organisations:members", pk=organisation.pk)
 
 
-def _invalid_invitation(request: HttpRequest) -> HttpResponse:
-    decision = ratelimit.record_failure(INVITATION_IP_LIMIT, client_ip(request))
+def _invalid_invitation(request: HttpRequest, attempt: ratelimit.Attempt) -> HttpResponse:
+    (decision,) = attempt.failed()
     response = render(
         request, "portal/invitation_invalid.html", {"locked": decision.locked}, status=404
     )
@@ -170,18 +170,23 @@ def _invalid_invitation(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed link: a logged-in user joins; anyone else logs in or sets up an account."""
-    if ratelimit.check(INVITATION_IP_LIMIT, client_ip(request)).locked:
+    try:  # counted before the token is looked up, like every code entry
+        attempt = ratelimit.attempt((INVITATION_IP_LIMIT, client_ip(request)))
+    except ratelimit.Unavailable:
+        return render(request, "portal/invitation_invalid.html", {"unavailable": True}, status=503)
+    if attempt.refused:
         return render(request, "portal/invitation_invalid.html", {"locked": True}, status=429)
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        return _invalid_invitation(request)
+        return _invalid_invitation(request, attempt)
+    attempt.succeeded()
     signup: InvitationSignupForm | None = None
     account_exists = User.objects.filter(email__iexact=invitation.email).exists()
     if not request.user.is_authenticated and not account_exists:
         signup = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST":
         if request.user.is_authenticated:
-            return _join(request, token, request.user)  # type: ignore[arg-type]  # authenticated: a User
+            return _join(request, token, request.user)
         if signup is not None and signup.is_valid():
             return _sign_up_and_join(request, token, signup)
     context = {

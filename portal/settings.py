@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "notifications",
+    "notifications.sms",
     "payments",
     "invoicing",
     "offers",
@@ -146,6 +147,17 @@ TEMPLATES = [
 # Database ------------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# `make run` without PostgreSQL: SQLite that holds concurrent requests. WAL lets
+# readers go on while one writes; a writer waits (busy timeout) instead of failing
+# at once; IMMEDIATE transactions take the write lock at BEGIN, so two writers
+# never deadlock upgrading a read lock ("database is locked").
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 elif PRODUCTION:
@@ -153,6 +165,7 @@ elif PRODUCTION:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": dj_database_url.parse(f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, cache, Celery -------------------------------------------------------
@@ -229,6 +242,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "invoicing.tasks.invoicing_sweep",
         "schedule": 300.0,
     },
+    # Tariffs that start, complaints not completed in 7 days, Profit expiry and
+    # its reminders 30 and 7 days ahead; every step is done once, so hourly is safe.
+    "subscribers-daily": {
+        "task": "subscribers.tasks.subscribers_daily",
+        "schedule": 3600.0,
+    },
 }
 
 # Auth and sessions ----------------------------------------------------------
@@ -238,6 +257,12 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.PortalModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Argon2id first (accounts.hashers); PBKDF2 only reads older hashes, which are
+# rehashed with Argon2id at the next successful login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -364,6 +389,32 @@ SMS_DEFAULT_SENDER = env_str("SMS_DEFAULT_SENDER", "Bramka SMS")
 if PRODUCTION and SMS_GATEWAY in ("console", "memory"):
     raise ImproperlyConfigured("Set SMS_GATEWAY=http with SMS_GATEWAY_URL in production.")
 
+# The SMS module (notifications.sms): price per SMS part, recorded on each debit.
+SMS_PRICE_PER_PART = env_str("SMS_PRICE_PER_PART", "0.29")
+# Names an agency may pick without authorisation (operators know them already).
+SMS_SENDER_PRESETS = env_list("SMS_SENDER_PRESETS", "Ubezpieczen,Polisa,Agent OC,Twoj Agent")
+# Messages go out only within this window, Warsaw time; one due at night waits.
+SMS_WINDOW_START = env_int("SMS_WINDOW_START", 8)
+SMS_WINDOW_END = env_int("SMS_WINDOW_END", 20)
+# The secret in the delivery-report URL given to the gateway (…/sms/raport/<secret>/).
+SMS_REPORT_SECRET = env_str("SMS_REPORT_SECRET", "" if PRODUCTION else "dev-sms-report-secret")
+# SMSAPI.pl (SMS_GATEWAY=smsapi): API address and OAuth token.
+SMSAPI_URL = env_str("SMSAPI_URL", "https://api.smsapi.pl")
+SMSAPI_TOKEN = os.environ.get("SMSAPI_TOKEN", "")
+# Where agencies send transfers, with their registration code in the title.
+SMS_BANK_ACCOUNT = env_str("SMS_BANK_ACCOUNT", "76 1140 2004 0000 3502 4346 5646")
+SMS_BANK_RECIPIENT = env_str(
+    "SMS_BANK_RECIPIENT", "Portal sp. z o.o., ul. Chabrów 35/1, 45-221 Opole"
+)
+CELERY_BEAT_SCHEDULE["sms-release-due"] = {
+    "task": "notifications.sms.tasks.sms_release_due",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["sms-reminders-run"] = {
+    "task": "notifications.sms.tasks.sms_reminders_run",
+    "schedule": 300.0,
+}
+
 # Payments -------------------------------------------------------------------
 
 # "sandbox" (the portal's own hosted test page) or "stripe".
@@ -450,3 +501,13 @@ LOGGING = {
 }
 
 ADMINS = [("Portal", addr) for addr in env_list("ADMIN_EMAILS", "")]
+
+# Partners -------------------------------------------------------------------------
+
+# How long the first registration of a customer NIP and program holds it against others.
+PARTNER_SALES_HOLD_DAYS = env_int("PARTNER_SALES_HOLD_DAYS", 90)
+PARTNER_SUPPORT_EMAIL = os.environ.get("PARTNER_SUPPORT_EMAIL", "pomoc-partnerzy@example.com")
+CELERY_BEAT_SCHEDULE["partners-technician-expiry"] = {
+    "task": "partners.tasks.technician_expiry_remind",
+    "schedule": 6 * 3600.0,  # claimed per notice, so running it more often than daily is harmless
+}

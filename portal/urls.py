@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("offers.urls")),
     path("platnosci/", include("payments.urls")),
     path("powiadomienia/", include("notifications.urls")),
+    path("sms/", include("notifications.sms.urls")),
     path("abonent/", include("subscribers.urls")),
     path("partner/", include("partners.urls")),
     path("konto/organizacje/", include("portal.organisation_urls")),

@@ -20,6 +20,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "Tests run on PostgreSQL: use `make test`, or set DATABASE_URL and REDIS_URL."
         )
+    # Tests make many users: a cheap hasher first keeps them fast. The production
+    # list (Argon2id, then PBKDF2) is checked in tests/accounts/test_passwords.py,
+    # whose tests put it back.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -103,6 +110,8 @@ def reference_data(transactional_db):  # type: ignore[no-untyped-def]
 
     importlib.import_module("accounts.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("offers.migrations.0003_products").add_products(apps, None)
+    importlib.import_module("partners.migrations.0002_rights_matrix").load_matrix(apps, None)
+    importlib.import_module("partners.migrations.0004_forums_and_lines").load(apps, None)
 
 
 def session_verified_by(user: User, device: object) -> Client:

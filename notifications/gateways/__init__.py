@@ -7,6 +7,7 @@ the outbox stores so that delivery reports can find their message.
 - console: development; the text goes to the log (and the outbox page).
 - memory: tests; keeps what was sent and lets a test script failures.
 - http: a generic JSON gateway (SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN).
+- smsapi: SMSAPI.pl (SMSAPI_URL, SMSAPI_TOKEN), with delivery reports to /sms/raport/.
 """
 
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ GATEWAYS = {
     "console": "notifications.gateways.console.ConsoleGateway",
     "memory": "notifications.gateways.memory.MemoryGateway",
     "http": "notifications.gateways.http.HttpGateway",
+    "smsapi": "notifications.gateways.smsapi.SmsApiGateway",
 }
 
 _instances: dict[str, SmsGateway] = {}

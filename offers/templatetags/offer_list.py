@@ -18,13 +18,31 @@ from offers.selectors import OfferRow
 
 register = template.Library()
 
+# data-label names each cell when a narrow screen shows the row as a card.
 _ROW = (
-    '<tr><td><a href="{url}">{number}</a></td><td>{package}</td>'
-    "<td>{holder}<br><small>{identifier}</small></td>"
-    '<td class="num">{premium}</td><td>{protection}</td>'
-    "<td>{deadline}{left}{close}</td>"
-    '<td><span class="badge{badge}">{state}</span></td></tr>'
+    '<tr><td data-label="{l_number}"><a href="{url}">{number}</a></td>'
+    '<td data-label="{l_package}">{package}</td>'
+    '<td data-label="{l_holder}">{holder}<br><small>{identifier}</small></td>'
+    '<td data-label="{l_premium}" class="num">{premium}</td>'
+    '<td data-label="{l_protection}">{protection}</td>'
+    '<td data-label="{l_deadline}">{deadline}{left}{close}</td>'
+    '<td data-label="{l_state}"><span class="badge{badge}">{state}</span></td></tr>'
 )
+
+
+def _labels() -> dict[str, str]:
+    return {
+        f"l_{key}": escape(gettext(label))
+        for key, label in (
+            ("number", "Numer"),
+            ("package", "Pakiet"),
+            ("holder", "Ubezpieczający"),
+            ("premium", "Składka"),
+            ("protection", "Ochrona"),
+            ("deadline", "Termin płatności"),
+            ("state", "Stan"),
+        )
+    }
 
 
 @register.simple_tag
@@ -33,8 +51,10 @@ def offer_rows(rows: Iterable[OfferRow]) -> SafeString:
     close_badge = '<br><span class="badge badge--warn">{}</span>'.format(
         escape(gettext("blisko terminu, nieopłacona"))
     )
+    labels = _labels()
     html = [
         _ROW.format(
+            **labels,
             url=escape(row.url),
             number=escape(row.number),
             package=escape(row.package),

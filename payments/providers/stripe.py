@@ -52,7 +52,7 @@ class StripeProvider:
         base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
         return stripe.StripeClient(
             settings.STRIPE_SECRET_KEY,
-            base_addresses=base,  # type: ignore[arg-type]
+            base_addresses=base,  # type: ignore[arg-type]  # stripe's stubs want a TypedDict; a plain dict is what it reads
             max_network_retries=2,
         )
 

@@ -21,7 +21,8 @@ def widget(field: BoundField, **attrs: str) -> SafeString:
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    return format_html("{}", field.as_widget(attrs=attrs))
+    widget_attrs: dict[str, str | bool] = dict(attrs)
+    return format_html("{}", field.as_widget(attrs=widget_attrs))
 
 
 @register.simple_tag

@@ -11,12 +11,14 @@ from offers.evidence import CONSENTS
 from .harness import check_page
 
 DOCUMENTS = ("Oferta", "Ogólne warunki ubezpieczenia", "Regulamin płatności")
+# The first PDF a server process renders loads WeasyPrint's fonts: seconds on a busy machine.
+FIRST_PDF_TIMEOUT = 30_000
 
 
 def download_documents(page: Page) -> list[str]:
     names = []
     for label in DOCUMENTS:
-        with page.expect_download() as download:
+        with page.expect_download(timeout=FIRST_PDF_TIMEOUT) as download:
             page.get_by_role("link", name=f"Pobierz: {label}").click()
         names.append(download.value.suggested_filename)
     # client-offer.js marks each one as the portal records it: no reload needed.

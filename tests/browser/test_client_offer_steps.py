@@ -12,7 +12,7 @@ from offers.evidence import ConsentAcceptance, DocumentDownload
 
 from ..conftest import make_user
 from ..offers.client.conftest import PESEL, send
-from ._client_flow import DOCUMENTS
+from ._client_flow import DOCUMENTS, FIRST_PDF_TIMEOUT
 from .harness import check_page, visit
 
 pytestmark = [
@@ -40,9 +40,9 @@ def test_it_marks_each_download_and_enables_pay_without_a_reload(page: Page) -> 
     for number, label in enumerate(DOCUMENTS, start=1):
         item = page.locator(".documents li", has_text=label)
         expect(item.locator(".badge")).to_have_text("do pobrania")
-        with page.expect_download():
+        with page.expect_download(timeout=FIRST_PDF_TIMEOUT):
             page.get_by_role("link", name=f"Pobierz: {label}").click()
-        expect(item.locator(".badge")).to_have_text("pobrano")
+        expect(item.locator(".badge")).to_have_text("pobrano", timeout=FIRST_PDF_TIMEOUT)
         expect(page.locator(".documents .badge--ok")).to_have_count(number)
     assert DocumentDownload.objects.count() == 3
     expect(page.locator("#consents-wait")).to_be_hidden()
@@ -64,7 +64,9 @@ def test_it_marks_each_download_and_enables_pay_without_a_reload(page: Page) -> 
 
 @pytest.fixture
 def page_without_script(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="pl-PL"
+    )
     context.set_default_timeout(5_000)
     yield context.new_page()
     context.close()
@@ -74,7 +76,7 @@ def test_it_works_without_its_script(page_without_script: Page) -> None:
     page = page_without_script
     _enter(page)
     for label in DOCUMENTS:
-        with page.expect_download():
+        with page.expect_download(timeout=FIRST_PDF_TIMEOUT):
             page.get_by_role("link", name=f"Pobierz: {label}").click()
     expect(page.locator(".documents .badge--ok")).to_have_count(0)  # nothing changes by itself
     page.reload()

@@ -5,7 +5,13 @@ from playwright.sync_api import Page
 
 from .harness import assert_no_horizontal_scroll, check_accessibility, offsite_requests
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.portal.error_urls")]
+# Like every live-server test here: keep the data migrations' rows across the flush.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.urls("tests.portal.error_urls"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 PAGES = {
     "/nie-ma-takiej-strony/": (404, "Nie ma takiej strony"),

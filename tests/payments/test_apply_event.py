@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import User
-from payments.models import AppendOnlyError, Payment, PaymentEvent
+from accounts.models import AppendOnlyError, User
+from payments.models import Payment, PaymentEvent
 from payments.providers.base import PaymentUpdate
 from payments.services import payment_apply_event
 

@@ -12,6 +12,7 @@ from accounts.roles import Role
 
 OUR_APPS = {"accounts", "offers", "payments", "notifications", "subscribers", "partners"}
 OUR_APPS |= {"invoicing"}
+OUR_APPS |= {"sms"}
 
 
 def _row_counts() -> dict[str, int]:

@@ -15,27 +15,43 @@ from datetime import timedelta
 
 import pytest
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services as account_services
 from accounts.forms import InvitationForm, InvitationSignupForm, PortalLoginForm
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.roles import Role
-from accounts.services import invitation_create
 from accounts.views import OtpCodeForm
 from offers import client_forms, services
 from offers import forms as offer_forms
 from offers.models import Offer
 from payments.forms import SandboxPayForm
 from payments.models import Payment
+from subscribers import forms as subscriber_forms
+from subscribers import services as subscriber_services
+from subscribers.demo import load_catalogue
+from subscribers.models import SubscriberAccount
 from tests.conftest import make_user
 from tests.offers.client.conftest import enter_new, ready_to_pay, send, start_payment
 from tests.offers.conftest import PESEL, package, verified_client
+from tests.subscribers.conftest import login_as, make_account
 
-OUR_APPS = ("accounts", "notifications", "payments", "offers", "subscribers", "partners", "portal")
+OUR_APPS = (
+    "accounts",
+    "notifications",
+    "payments",
+    "invoicing",
+    "offers",
+    "subscribers",
+    "partners",
+    "portal",
+)
 # A field without a column and without a limit of its own gets this much.
 UNLIMITED = 5_000
 POLISH = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
@@ -178,40 +194,39 @@ def _sandbox() -> Prepared:
     return client, url, {"method": Payment.Method.BLIK, "blik_code": "123456", "action": "pay"}
 
 
-def _organisation_owner() -> tuple[User, Organisation]:
-    owner = _agent()
+def _organisation(owner: User) -> Organisation:
     organisation = Organisation.objects.create(
         kind=Organisation.Kind.SMS_AGENCY,
-        name="Agencja Demo",
-        nip="5260250274",
+        name="Agencja Nowak",
+        nip="7740001454",
         address="ul. Polna 1, 00-001 Warszawa",
     )
     Membership.objects.create(organisation=organisation, user=owner, role=Membership.Role.OWNER)
-    return owner, organisation
+    return organisation
 
 
 def _invite() -> Prepared:
-    owner, organisation = _organisation_owner()
+    owner = make_user("alice")
+    organisation = _organisation(owner)
     client = Client()
     client.force_login(owner)
     url = reverse("organisations:invite", args=[organisation.pk])
-    return client, url, {"email": "nowy@example.com", "role": Membership.Role.MEMBER}
+    return client, url, {"email": "bob@example.com", "role": Membership.Role.MEMBER}
 
 
 def _invitation_signup() -> Prepared:
-    owner, organisation = _organisation_owner()
-    issued = invitation_create(
-        organisation=organisation, email="nowy@example.com", invited_by=owner
+    owner = make_user("alice")
+    issued = account_services.invitation_create(
+        organisation=_organisation(owner), email="nowy@example.com", invited_by=owner
     )
-    url = reverse("organisations:accept", args=[issued.token])
     data = {
         "username": "nowy",
-        "first_name": "Nowy",
-        "last_name": "Członek",
-        "password1": "dlugie-haslo-2026",
-        "password2": "dlugie-haslo-2026",
+        "first_name": "Jan",
+        "last_name": "Nowy",
+        "password1": "dluga-fraza-hasla-42",
+        "password2": "dluga-fraza-hasla-42",
     }
-    return Client(), url, data
+    return Client(), reverse("organisations:accept", args=[issued.token]), data
 
 
 def _column(model: type[models.Model], name: str) -> models.Field:
@@ -235,8 +250,81 @@ OFFER_COLUMNS = {
     )
 }
 
+# Subscribers ---------------------------------------------------------------------
+
+
+def _subscriber(code: bool = True) -> tuple[Client, SubscriberAccount]:
+    load_catalogue()
+    account = make_account("abonentka", numbers=("48601000001",), code="KOD123")
+    return login_as(account, code=code), account
+
+
+def _sub_phone() -> Prepared:
+    return Client(), reverse("subscribers:login"), {}
+
+
+def _sub_password() -> Prepared:
+    client, _account = _subscriber()
+    client.post(reverse("subscribers:login"), {"phone": "601000001"})
+    return client, reverse("subscribers:login-password"), {}
+
+
+def _sub_code() -> Prepared:
+    client, _account = _subscriber(code=False)
+    return client, reverse("subscribers:code"), {}
+
+
+def _sub_address() -> Prepared:
+    client, _account = _subscriber()
+    data = {"street": "ul. Prosta 2", "postal_code": "00-001", "city": "Warszawa"}
+    return client, reverse("subscribers:address"), data
+
+
+def _sub_payment_form() -> Prepared:
+    client, _account = _subscriber()
+    data = {"payment_form": "e_invoice", "email": "a@example.com", "e_invoice_consent": "on"}
+    return client, reverse("subscribers:payment-form"), data
+
+
+def _sub_tariff() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:tariff-change", args=["ciebie-70"]), {}
+
+
+def _sub_numbers() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:service-activate", args=["przyjaciel"]), {}
+
+
+def _sub_case() -> Prepared:
+    client, _account = _subscriber()
+    url = reverse("subscribers:case-new") + "?rodzaj=zlecenie&typ=biling"
+    return client, url, {"period_from": "2026-10-01", "period_to": "2026-10-31"}
+
+
+def _sub_completion() -> Prepared:
+    client, account = _subscriber()
+    case = subscriber_services.case_file(
+        account=account, contract=account.contracts.get(), category="reklamacja",
+        kind=subscriber_services.case_type("reklamacja", "jakosc"), fields={},
+        description="Brak zasięgu", delivery="email",
+    )  # fmt: skip
+    subscriber_services.case_return_for_completion(case=case, missing="Adres")
+    return client, reverse("subscribers:case", args=[case.pk]), {}
+
+
+def _sub_profit() -> Prepared:
+    client, _account = _subscriber()
+    return client, reverse("subscribers:profit-join"), {}
+
+
 CASES: dict[type[forms.BaseForm], Case] = {
     PortalLoginForm: Case(_portal_login, {"username": _column(User, "username")}),
+    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
+    InvitationSignupForm: Case(
+        _invitation_signup,
+        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
+    ),
     OtpCodeForm: Case(_otp_code),
     offer_forms.OfferForm: Case(_offer_create, OFFER_COLUMNS),
     offer_forms.ConsentForm: Case(
@@ -250,11 +338,19 @@ CASES: dict[type[forms.BaseForm], Case] = {
     client_forms.ConsentForm: Case(_client_consents),
     client_forms.PaymentMethodForm: Case(_client_pay),
     SandboxPayForm: Case(_sandbox),
-    InvitationForm: Case(_invite, {"email": _column(Invitation, "email")}),
-    InvitationSignupForm: Case(
-        _invitation_signup,
-        {name: _column(User, name) for name in ("username", "first_name", "last_name")},
+    subscriber_forms.PhoneForm: Case(_sub_phone),
+    subscriber_forms.PasswordForm: Case(_sub_password),
+    subscriber_forms.CodeForm: Case(_sub_code),
+    subscriber_forms.AddressForm: Case(
+        _sub_address,
+        {name: _column(SubscriberAccount, name) for name in ("street", "postal_code", "city")},
     ),
+    subscriber_forms.PaymentFormForm: Case(_sub_payment_form),
+    subscriber_forms.TariffChoiceForm: Case(_sub_tariff),
+    subscriber_forms.NumbersForm: Case(_sub_numbers),
+    subscriber_forms.CaseForm: Case(_sub_case),
+    subscriber_forms.CompletionForm: Case(_sub_completion),
+    subscriber_forms.ProfitJoinForm: Case(_sub_profit),
 }
 
 
@@ -299,8 +395,15 @@ def too_long(form_field: forms.Field, length: int) -> str:
     return "1" * length
 
 
+# The apps whose every form is posted through its page; the other areas' forms are
+# checked by declaration (see the end of this file).
+POSTED_APPS = ("accounts", "payments", "offers", "subscribers", "portal")
+
+
 def test_it_lists_every_form_of_the_portal():
-    assert portal_forms() == set(CASES)
+    posted = {f for f in portal_forms() if f.__module__.split(".")[0] in POSTED_APPS}
+    assert posted == set(CASES)
+    assert portal_forms() - set(CASES), "the other areas' forms are checked by declaration"
 
 
 def test_every_email_field_takes_at_most_254_characters():
@@ -345,3 +448,55 @@ def test_it_refuses_a_field_one_character_over_its_column_in_polish(db, form_cla
     assert any(POLISH.search(message) for message in messages), messages
     page = response.content.decode()
     assert any(escape(message) in page for message in messages), messages
+
+
+# Forms posted through their pages above are the remote sale's and the organisations';
+# every other form of the portal is checked here by its declaration: each text field
+# has a limit, and a model form's limit never exceeds its column's.
+def _declared_limit(form_class: type[forms.BaseForm], name: str) -> int | None:
+    form_field = form_class.base_fields[name]
+    if isinstance(form_field, forms.CharField) and form_field.max_length is not None:
+        return form_field.max_length
+    if issubclass(form_class, AuthenticationForm) and name == "username":
+        return User._meta.get_field(User.USERNAME_FIELD).max_length  # set in __init__
+    if issubclass(form_class, AuthenticationForm) and name == "password":
+        return UNLIMITED  # compared by the hasher, never stored
+    return None
+
+
+def _model_column(form_class: type[forms.BaseForm], name: str) -> models.Field | None:
+    meta = getattr(form_class, "_meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return None
+    try:
+        column = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return column if isinstance(column, models.Field) else None
+
+
+def _declared_text_fields() -> list[tuple[type[forms.BaseForm], str]]:
+    return [
+        (form_class, name)
+        for form_class in sorted(
+            portal_forms() - set(CASES), key=lambda c: f"{c.__module__}.{c.__name__}"
+        )
+        for name, form_field in form_class.base_fields.items()
+        if isinstance(form_field, forms.CharField)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form_class", "name"),
+    _declared_text_fields(),
+    ids=[f"{cls.__module__}.{cls.__name__}.{name}" for cls, name in _declared_text_fields()],
+)
+def test_every_other_text_field_declares_a_limit_within_its_column(form_class, name):
+    limit = _declared_limit(form_class, name)
+    assert limit is not None, f"{form_class.__name__}.{name} takes text of any length"
+    column = _model_column(form_class, name)
+    if column is not None and getattr(column, "max_length", None):
+        assert limit <= column.max_length, (form_class, name, limit, column.max_length)
+    if isinstance(form_class.base_fields[name], forms.EmailField):
+        assert limit <= 254, (form_class, name)

@@ -249,12 +249,12 @@ def test_an_invalid_email_gets_a_polish_error_and_keeps_what_was_typed(client, o
 
 @pytest.mark.django_db
 def test_the_admin_lists_organisations_with_members_and_invitations(
-    client, organisation, alice, staff
+    staff_client, organisation, alice
 ):
+    client = staff_client  # the admin opens only to a session verified by a second factor
     services.invitation_create(
         organisation=organisation, email="nowa@example.com", invited_by=alice
     )
-    client.force_login(staff)
     page = client.get(reverse("admin:accounts_organisation_change", args=[organisation.pk]))
     assert page.status_code == 200
     assert "Członkostwa" in page.content.decode()

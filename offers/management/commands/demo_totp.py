@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 class Command(BaseCommand):
     help = "Print the current TOTP code of a demo user (development only)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("username", nargs="?", default="agent")
 
     def handle(self, *args: object, username: str = "agent", **options: object) -> None:

@@ -64,7 +64,7 @@ def test_no_template_formats_money_by_itself():
         for path in templates.rglob("*")
         if path.is_file()
         and (
-            "floatformat" in (text := path.read_text(encoding="utf-8"))
+            'floatformat:"2' in (text := path.read_text(encoding="utf-8"))
             or re.search(r"(\}\}|%\}) ?zł", text)
         )
     ]

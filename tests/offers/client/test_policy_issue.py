@@ -8,10 +8,12 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from notifications.sms.models import Policy as InsuredPolicy
 from offers.evidence import Policy
 from offers.models import Offer, OfferEvent
 from offers.policy import policy_send
 from payments.models import Payment
+from tests.sms.conftest import make_agency
 
 from .conftest import (
     PESEL,
@@ -325,3 +327,24 @@ def test_an_offer_edited_while_the_client_pays_makes_no_policy_and_is_refunded(
     agent_mails = [m for m in mail.outbox if m.to == [offer.agent.email]]
     to_agent = next(m for m in agent_mails if "Zwrócono" in m.subject)
     assert "nowej wersji nie zaakceptował" in to_agent.body
+
+
+def test_a_policy_of_an_agent_in_an_sms_agency_lands_in_its_insured_base(
+    new_client, new_sent: Sent, alice, bob, django_capture_on_commit_callbacks
+):
+    agency = make_agency("Agencja Alfa", "SMSALFA22", alice, bob)
+    _paid(new_client, django_capture_on_commit_callbacks)
+
+    policy = Policy.objects.get(offer=new_sent.offer)
+    [landed] = InsuredPolicy.objects.filter(agency=agency)
+    assert landed.number == policy.number
+    assert landed.end_date == new_sent.offer.protection_end
+    assert landed.person.marketing_consent is False
+
+
+def test_a_policy_of_an_agent_without_an_agency_lands_nowhere(
+    new_client, django_capture_on_commit_callbacks
+):
+    _paid(new_client, django_capture_on_commit_callbacks)
+
+    assert not InsuredPolicy.objects.exists()

@@ -6,6 +6,7 @@ import time
 import pytest
 import redis
 from django.urls import reverse
+from kombu import pools as kombu_pools
 
 from accounts import ratelimit, session_store
 from notifications.models import OutboxMessage
@@ -19,9 +20,12 @@ TRY_LATER = "Spróbuj za chwilę"
 
 
 def _use_broker(url: str) -> None:
+    """Publish to `url` from now on (new connection and producer pools, as after a fork)."""
     celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
     celery_app._pool = None
+    # Eager tasks acquire a producer too: drop kombu's producers of the closed pool.
+    celery_app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @pytest.fixture

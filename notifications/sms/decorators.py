@@ -1,0 +1,45 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from accounts.models import Organisation
+from accounts.organisations import owned_by_user
+
+from .models import Agency
+
+View = Callable[..., HttpResponse]
+SESSION_KEY = f"organisation:{Organisation.Kind.SMS_AGENCY}"
+
+
+def agency_for(request: HttpRequest) -> Agency | None:
+    """The agency the user acts for, through their membership (the session may pick one)."""
+    mine = owned_by_user(
+        Agency.objects.select_related("organisation"),
+        request.user,
+        via="organisation",  # type: ignore[arg-type]  # an authenticated user here
+    ).order_by("pk")
+    chosen = request.session.get(SESSION_KEY)
+    if chosen:
+        agency = mine.filter(organisation_id=chosen).first()
+        if agency is not None:
+            return agency
+    return mine.first()
+
+
+def agency_required(view: View) -> View:
+    """Let in members of an SMS agency; `request.agency` is theirs (found via membership)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "sms:login")
+        agency = agency_for(request)
+        if agency is None:
+            raise Http404("no SMS agency")
+        request.agency = agency  # type: ignore[attr-defined]  # the views read it
+        return view(request, *args, **kwargs)
+
+    return wrapped

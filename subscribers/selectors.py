@@ -1,0 +1,199 @@
+"""Reads made on every subscriber page, as statements compiled once per process.
+
+The ORM needs longer to build and compile the side panel's query (seven
+subqueries) than PostgreSQL needs to run it, and every page runs it; as in
+`accounts.backends`, each statement is compiled once with placeholder values
+and then run as raw SQL with the request's own values.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery, Sum
+
+from .models import (
+    ActiveService,
+    Case,
+    Contract,
+    Invoice,
+    PeriodUsage,
+    ProfitTransaction,
+    SubscriberAccount,
+    TariffPlan,
+)
+
+# Stand for the request's values while a statement is compiled; no row has them.
+_ID = -4_611_686_018_427_387_001
+_DAY = date(1901, 2, 3)
+SUMMARY_KEYS = ("open_cases", "points", "unpaid_count", "unpaid_total")
+
+
+def panel_annotations(today: date) -> dict[str, Subquery]:
+    """The side panel's figures of a number: this period's use and the account's last invoice."""
+    usage = PeriodUsage.objects.filter(contract=OuterRef("pk"), period_start__lte=today).order_by(
+        "-period_start"
+    )
+    last = Invoice.objects.filter(account=OuterRef("account_id")).order_by("-period_start")
+    return {
+        "usage_start": Subquery(usage.values("period_start")[:1]),
+        "usage_minutes": Subquery(usage.values("minutes_used")[:1]),
+        "usage_sms": Subquery(usage.values("sms_used")[:1]),
+        "usage_data": Subquery(usage.values("data_mb_used")[:1]),
+        "last_gross": Subquery(last.values("gross_total")[:1]),
+        "last_paid_at": Subquery(last.values("paid_at")[:1]),
+        "last_number": Subquery(last.values("number")[:1]),
+    }
+
+
+def _total(queryset: QuerySet, expression: Any) -> Subquery:
+    rows = queryset.filter(account=OuterRef("pk")).order_by().values("account")
+    return Subquery(rows.annotate(value=expression).values("value"))
+
+
+def _contracts() -> QuerySet:
+    return (
+        Contract.objects.filter(account__user_id=_ID, active=True)
+        .annotate(**panel_annotations(_DAY))
+        .order_by("msisdn")
+    )
+
+
+def _summary(by: str = "pk") -> QuerySet:
+    unpaid = Invoice.objects.filter(paid_at__isnull=True)
+    return SubscriberAccount.objects.filter(**{by: _ID}).annotate(
+        open_cases=_total(Case.objects.filter(state__in=Case.OPEN_STATES), Count("pk")),
+        points=_total(ProfitTransaction.objects.all(), Sum("points")),
+        unpaid_count=_total(unpaid, Count("pk")),
+        unpaid_total=_total(unpaid, Sum("gross_total")),
+    )
+
+
+def _services_on() -> QuerySet:
+    return (
+        ActiveService.objects.filter(contract_id=_ID, active_until__isnull=True)
+        .annotate(service_name=F("service__name"), service_slug=F("service__slug"))
+        .order_by("service__name")
+    )
+
+
+_BUILDERS: dict[str, tuple[type[Model], Callable[[], QuerySet]]] = {
+    "contracts": (Contract, _contracts),
+    "summary": (SubscriberAccount, _summary),
+    "summary_of_user": (SubscriberAccount, lambda: _summary("user_id")),
+    "services_on": (ActiveService, _services_on),
+}
+
+
+@cache
+def _statement(name: str, alias: str) -> tuple[str, tuple[Any, ...]]:
+    _model, build = _BUILDERS[name]
+    return build().query.get_compiler(alias).as_sql()
+
+
+def _run(name: str, *, pk: int, today: date | None = None) -> list[Any]:
+    model = _BUILDERS[name][0]
+    alias = router.db_for_read(model)
+    sql, params = _statement(name, alias)
+    values = tuple(pk if p == _ID else today if p == _DAY else p for p in params)
+    return list(model._default_manager.db_manager(alias).raw(sql, values))
+
+
+def _columns(model: type[Model], alias: str) -> tuple[list[str], str]:
+    fields = [f.column for f in model._meta.concrete_fields]
+    return fields, ", ".join(f'{alias}."{column}"' for column in fields)
+
+
+@cache
+def _panel_statement(alias: str) -> tuple[str, tuple[Any, ...], tuple[int, int, int, int]]:
+    """One statement for the numbers, their account and tariffs, the panel and the summary.
+
+    The number's own columns and annotations come from the ORM's compiled query;
+    the account's and tariffs' columns are joined to it, so a page needs one
+    round trip to PostgreSQL for all of it.
+    """
+    sql, params = _statement("contracts", alias)
+    summary_sql, summary_params = _statement("summary_of_user", alias)
+    account_cols, account_sql = _columns(SubscriberAccount, "pa")
+    tariff_cols, tariff_sql = _columns(TariffPlan, "pt")
+    next_cols, next_sql = _columns(TariffPlan, "pn")
+    contract_count = len(Contract._meta.concrete_fields) + len(panel_annotations(_DAY))
+    # Only compiled statements and column names of our own models go into it.
+    joined = (
+        f"SELECT q.*, {account_sql}, {tariff_sql}, {next_sql}, s.open_cases, s.points, "  # noqa: S608
+        f"s.unpaid_count, s.unpaid_total FROM ({sql}) q "
+        'JOIN "subscribers_subscriberaccount" pa ON pa."id" = q."account_id" '
+        'JOIN "subscribers_tariffplan" pt ON pt."id" = q."tariff_id" '
+        'LEFT JOIN "subscribers_tariffplan" pn ON pn."id" = q."next_tariff_id" '
+        f'CROSS JOIN LATERAL (SELECT * FROM ({summary_sql}) s0 WHERE s0."id" = pa."id") s '
+        'ORDER BY q."msisdn"'
+    )
+    counts = (contract_count, len(account_cols), len(tariff_cols), len(next_cols))
+    return joined, params + summary_params, counts
+
+
+def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
+    """The user's active numbers, each with its account, tariffs, side-panel figures and the
+    account's summary (`summary` on the account: open cases, points, unpaid invoices)."""
+    alias = router.db_for_read(Contract)
+    sql, params, (n_contract, n_account, n_tariff, n_next) = _panel_statement(alias)
+    values = tuple(user_id if p == _ID else today if p == _DAY else p for p in params)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    fields = [f.attname for f in Contract._meta.concrete_fields]
+    annotations = names[len(fields) : n_contract]
+    account = None
+    tariffs: dict[int, TariffPlan] = {}
+    contracts = []
+    for row in rows:
+        start, row = row[:n_contract], row[n_contract:]
+        contract = Contract.from_db(alias, fields, start[: len(fields)])
+        for name, value in zip(annotations, start[len(fields) :], strict=True):
+            setattr(contract, name, value)
+        account_row, row = row[:n_account], row[n_account:]
+        tariff_row, next_row, summary = row[:n_tariff], row[n_tariff : n_tariff + n_next], row[-4:]
+        if account is None:
+            account = SubscriberAccount.from_db(
+                alias, [f.attname for f in SubscriberAccount._meta.concrete_fields], account_row
+            )
+            account.summary = dict(zip(SUMMARY_KEYS, summary, strict=True))
+        contract.account = account
+        contract.tariff = _tariff(tariffs, alias, tariff_row)
+        contract.next_tariff = _tariff(tariffs, alias, next_row) if next_row[0] else None
+        contracts.append(contract)
+    return contracts
+
+
+def _tariff(cache_: dict[int, TariffPlan], alias: str, row: tuple[Any, ...]) -> TariffPlan:
+    if row[0] not in cache_:
+        names = [f.attname for f in TariffPlan._meta.concrete_fields]
+        cache_[row[0]] = TariffPlan.from_db(alias, names, row)
+    return cache_[row[0]]
+
+
+def services_on(contract: Contract) -> list[ActiveService]:
+    """The services active on the number, with their names (`service_name`, `service_slug`)."""
+    return _run("services_on", pk=contract.pk)
+
+
+def account_summary(account: SubscriberAccount) -> dict[str, Any]:
+    """Open cases, Profit points and unpaid invoices, read with the numbers (or on their own)."""
+    row = getattr(account, "summary", None)
+    if row is None:
+        found = _run("summary", pk=account.pk)[0]
+        row = {
+            k: getattr(found, k) for k in ("open_cases", "points", "unpaid_count", "unpaid_total")
+        }
+    return {
+        "open_cases": row["open_cases"] or 0,
+        "points": row["points"] or 0,
+        "unpaid_count": row["unpaid_count"] or 0,
+        "unpaid_total": row["unpaid_total"],
+    }
