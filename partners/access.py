@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -49,29 +50,37 @@ class PartnerContext:
 def partner_context(request: HttpRequest) -> PartnerContext | None:
     cached = getattr(request, "partner", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[no-any-return]  # only this function stores it
     user = request.user
-    if not user.is_authenticated or not user.has_role(Role.PARTNER):  # type: ignore[union-attr]
+    if not user.is_authenticated or not user.has_role(Role.PARTNER):  # type: ignore[union-attr]  # checked first: a User
         return None
-    profile = profile_of(user)  # type: ignore[arg-type]
+    profile = profile_of(user)  # type: ignore[arg-type]  # authenticated above: a User
     if profile is None:
         return None
     today = timezone.localdate()
     context = PartnerContext(
-        user=user,  # type: ignore[arg-type]
+        user=user,  # type: ignore[arg-type]  # authenticated above: a User
         profile=profile,
         level=profile.effective_level(today),
         rights=rights_of(profile, today),
         today=today,
     )
-    request.partner = context  # type: ignore[attr-defined]
+    request.partner = context  # type: ignore[attr-defined]  # per-request cache, read above
     return context
+
+
+def current_partner(request: HttpRequest) -> PartnerContext:
+    """The context `partner_required` established for this request."""
+    partner = partner_context(request)
+    if partner is None:  # only reachable without partner_required in front
+        raise PermissionDenied
+    return partner
 
 
 def _needs_second_factor(request: HttpRequest, partner: PartnerContext) -> bool:
     # The company's own level decides (an expired technician keeps the stricter login).
     strict = partner.profile.level.requires_second_factor or partner.level.requires_second_factor
-    return strict and not request.user.is_verified()  # type: ignore[union-attr]
+    return strict and not request.user.is_verified()  # type: ignore[union-attr]  # OTPMiddleware adds it
 
 
 def partner_required(view: View) -> View:
@@ -110,12 +119,12 @@ def right_required(code: str) -> Callable[[View], View]:
         @partner_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            partner = request.partner  # type: ignore[attr-defined]
+            partner = current_partner(request)
             if not partner.has(code):
                 return forbidden(request, partner, code)
             return view(request, *args, **kwargs)
 
-        wrapped.required_right = code  # type: ignore[attr-defined]
+        wrapped.required_right = code  # type: ignore[attr-defined]  # read by the navigation
         return wrapped
 
     return decorator

@@ -122,7 +122,7 @@ class BugAdmin(admin.ModelAdmin):
         if change and "status" in form.changed_data:
             obj.status = Bug.objects.get(pk=obj.pk).status
             super().save_model(request, obj, form, change)
-            services.bug_status_change(bug=obj, status=status, by=request.user)  # type: ignore[arg-type]
+            services.bug_status_change(bug=obj, status=status, by=request.user)  # type: ignore[arg-type]  # the admin admits only staff Users
             obj.status = status
         else:
             super().save_model(request, obj, form, change)
@@ -187,7 +187,7 @@ class SupportCaseAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         reply = form.cleaned_data.get("reply", "").strip()
         if reply:
-            services.case_message_add(case=obj, author=request.user, body=reply, from_staff=True)  # type: ignore[arg-type]
+            services.case_message_add(case=obj, author=request.user, body=reply, from_staff=True)  # type: ignore[arg-type]  # the admin admits only staff Users
 
 
 class LevelChangeInline(admin.TabularInline):
@@ -269,7 +269,7 @@ class LevelApplicationAdmin(admin.ModelAdmin):
                 application=obj,
                 approve=decision == "approve",
                 reason=form.cleaned_data.get("reason", ""),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
             )
         except services.PartnerError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -332,7 +332,7 @@ class PartnerProfileAdmin(admin.ModelAdmin):
             services.partner_level_change(
                 profile=obj,
                 level=new_level,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
                 reason=form.cleaned_data["change_reason"],
             )
             obj.level = new_level

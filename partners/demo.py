@@ -80,7 +80,7 @@ def _file(name: str) -> StoredFile:
     )
 
 
-def _company(row: tuple) -> tuple[Organisation, object]:  # type: ignore[type-arg]
+def _company(row: tuple) -> tuple[Organisation, object]:  # type: ignore[type-arg]  # rows of mixed demo data
     username, name, nip, level, subscriptions, distributor, days = row
     company, _ = Organisation.objects.get_or_create(
         kind=Organisation.Kind.PARTNER,
@@ -162,27 +162,27 @@ def _community(users: dict[str, object], programs: dict[str, Program]) -> None:
         topic = services.topic_create(
             forum=forum,
             author=author,
-            company=author.organisations.get(),  # type: ignore[attr-defined]
+            company=author.organisations.get(),  # type: ignore[attr-defined]  # reverse M2M from accounts
             title=title,
             body=f"Pytanie {i + 1}: czy **ktoś** już to robił?",
         )
         services.post_create(
             topic=topic,
             author=other,
-            company=other.organisations.get(),  # type: ignore[attr-defined]
+            company=other.organisations.get(),  # type: ignore[attr-defined]  # reverse M2M from accounts
             body="Tak, opis w *materiałach technicznych*.",
         )
     services.topic_create(
         forum=Forum.objects.get(slug="api"),
         author=other,
-        company=other.organisations.get(),  # type: ignore[attr-defined]
+        company=other.organisations.get(),  # type: ignore[attr-defined]  # reverse M2M from accounts
         title="Limit zapytań API",
         body="Ile zapytań na minutę przyjmuje API?",
     )
     for title, kind in (("Błąd wydruku JPK", "bug"), ("Eksport do XLSX", "suggestion")):
         services.bug_report(
             reporter=author,
-            company=author.organisations.get(),  # type: ignore[attr-defined]
+            company=author.organisations.get(),  # type: ignore[attr-defined]  # reverse M2M from accounts
             kind=kind,
             program=programs["rewizor"],
             version="2.0",
@@ -191,7 +191,7 @@ def _community(users: dict[str, object], programs: dict[str, Program]) -> None:
         )
     if not SalesRegistration.objects.exists():
         services.sales_register(
-            company=author.organisations.get(),  # type: ignore[attr-defined]
+            company=author.organisations.get(),  # type: ignore[attr-defined]  # reverse M2M from accounts
             user=author,
             customer_nip="5272525995",
             customer_name="Piekarnia Kłos",

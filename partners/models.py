@@ -159,7 +159,7 @@ class PartnerProfile(models.Model):
             and self.technician_until is not None
             and today > self.technician_until
         ):
-            return level.on_expiry  # type: ignore[return-value]
+            return level.on_expiry  # type: ignore[return-value]  # set on every level that expires
         return level
 
     def technician_expired(self, today: date) -> bool:

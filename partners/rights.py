@@ -31,7 +31,7 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
             return None
     cached = getattr(subject, "_partner_profile", False)
     if cached is not False:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # only this function stores it
     profile = (
         PartnerProfile.objects.select_related(
             "level__next_level", "level__on_expiry__next_level", "organisation"
@@ -43,7 +43,7 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
         .order_by("organisation__name", "pk")
         .first()
     )
-    subject._partner_profile = profile  # type: ignore[union-attr]
+    subject._partner_profile = profile  # type: ignore[union-attr]  # per-object cache
     return profile
 
 
@@ -62,7 +62,7 @@ def held_rights(profile: PartnerProfile, today: date | None = None) -> list[Righ
     today = today or _today()
     cached = getattr(profile, _CACHE, None)
     if cached is not None and cached[0] == today:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]  # type: ignore[no-any-return]  # only this function stores it
     level = profile.effective_level(today)
     rows = [
         right
@@ -191,7 +191,7 @@ def next_level_of(profile: PartnerProfile, today: date | None = None) -> NextLev
     mine: dict[str, Right] = {}
     theirs: dict[str, Right] = {}
     for right in rows:
-        (mine if right.granted_to == current.pk else theirs)[right.code] = right  # type: ignore[attr-defined]
+        (mine if right.granted_to == current.pk else theirs)[right.code] = right  # type: ignore[attr-defined]  # annotated by the query
     return NextLevel(
         level=target,
         gains=[theirs[c] for c in theirs if c not in mine],

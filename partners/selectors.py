@@ -96,7 +96,7 @@ def application_readiness(profile: PartnerProfile) -> Readiness:
     )
     return Readiness(
         on_distributor_list=profile.on_distributor_list,
-        recommendations=pending.uploaded if pending else 0,  # type: ignore[attr-defined]
+        recommendations=pending.uploaded if pending else 0,  # type: ignore[attr-defined]  # annotated count
         recommendations_needed=RECOMMENDATIONS_NEEDED,
         distributor_recommended=bool(pending and pending.distributor_confirmed_at),
         pending=pending,

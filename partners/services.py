@@ -361,7 +361,7 @@ def application_submit(
     level: Level,
     ground: str,
     note: str = "",
-    recommendations: list[RecommendationUpload] = (),  # type: ignore[assignment]
+    recommendations: list[RecommendationUpload] = (),  # type: ignore[assignment]  # read only, never mutated
     distributor: Organisation | None = None,
 ) -> LevelApplication:
     """File an application; the ground is checked now and again when staff decide."""

@@ -38,7 +38,7 @@ from payments.providers.base import ProviderError
 
 from . import files, selectors, services
 from . import shop as shop_service
-from .access import View, forbidden, partner_required, right_required
+from .access import View, current_partner, forbidden, partner_required, right_required
 from .forms import (
     ApplicationForm,
     BugFilterForm,
@@ -113,7 +113,7 @@ login = PartnerLoginView.as_view(extra_context={"heading": gettext_lazy("Logowan
 @partner_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     profile = partner.profile
     context = {
         "partner": partner,
@@ -195,7 +195,7 @@ api_section = _library("api_section", "partners/section.html")
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Every download checks the right of the document's library, now."""
     document = get_object_or_404(Document.objects.select_related("right", "file"), pk=pk)
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     if not partner.has(document.right.code):
         return forbidden(request, partner, document.right.code)
     return _file_response(document.file)
@@ -205,7 +205,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def section_page(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(SectionPage.objects.select_related("right"), pk=pk)
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     if not partner.has(page.right.code):
         return forbidden(request, partner, page.right.code)
     siblings = SectionPage.objects.filter(right=page.right).only("title", "right_id")
@@ -241,7 +241,7 @@ SUPPORT_LINE_RIGHTS = ("partner_support_line", "mobile_support_line", "technicia
 @require_GET
 def support_lines(request: HttpRequest) -> HttpResponse:
     """Only the numbers the company holds a right to; none at all is the 403 page."""
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     held = [code for code in SUPPORT_LINE_RIGHTS if partner.has(code)]
     if not held:
         return forbidden(request, partner, SUPPORT_LINE_RIGHTS[0])
@@ -253,7 +253,7 @@ def support_lines(request: HttpRequest) -> HttpResponse:
 
 
 def _forum_for(request: HttpRequest, forum: Forum) -> HttpResponse | None:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     if not partner.has(forum.right.code):
         return forbidden(request, partner, forum.right.code)
     return None
@@ -265,7 +265,7 @@ def forum_index(request: HttpRequest, slug: str) -> HttpResponse:
     forum = get_object_or_404(Forum.objects.select_related("right"), slug=slug)
     if (refused := _forum_for(request, forum)) is not None:
         return refused
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         topic = services.topic_create(
@@ -290,7 +290,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if (refused := _forum_for(request, topic.forum)) is not None:
         return refused
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reply_to = None
@@ -309,7 +309,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paginator = Paginator(posts, PER_PAGE)
     paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
     page = paginator.get_page(request.GET.get("strona"))
-    if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]
+    if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]  # annotated by the selector
         services.topic_mark_read(topic=topic, user=request.user)
     return render(request, "partners/topic.html", {"topic": topic, "page": page, "form": form})
 
@@ -320,7 +320,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @right_required("bug_database")
 @require_http_methods(["GET", "POST"])
 def bug_list(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = BugForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         bug = services.bug_report(
@@ -371,14 +371,14 @@ def bug_vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _registrations_of(request: HttpRequest) -> QuerySet[SalesRegistration]:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     return SalesRegistration.objects.filter(company=partner.company).select_related("program")
 
 
 @right_required("sales_registration")
 @require_http_methods(["GET", "POST"])
 def registrations(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -427,7 +427,7 @@ def registrations_csv(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def solutions(request: HttpRequest) -> HttpResponse:
     """Published solutions for every partner; the company's own in any state."""
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     published = Solution.objects.filter(state=Solution.State.APPROVED).select_related("company")
     own = Solution.objects.filter(company=partner.company)
     context = {
@@ -441,7 +441,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
 @right_required("own_solutions")
 @require_http_methods(["GET", "POST"])
 def solution_create(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = SolutionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         stored = [files.store(upload, mime) for upload, mime in form.cleaned_data["files"]]
@@ -459,7 +459,7 @@ def solution_create(request: HttpRequest) -> HttpResponse:
 
 def _get_solution_for_partner(request: HttpRequest, pk: int) -> Solution:
     """A published solution, or one of the company's own: anything else is 404."""
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     visible = Q(state=Solution.State.APPROVED) | Q(company=partner.company)
     return get_object_or_404(Solution.objects.filter(visible).select_related("company"), pk=pk)
 
@@ -485,14 +485,14 @@ def solution_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 
 
 def _get_case_for_partner(request: HttpRequest, pk: int) -> SupportCase:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     return get_object_or_404(SupportCase, pk=pk, company=partner.company)
 
 
 @right_required("support_questions")
 @require_http_methods(["GET", "POST"])
 def cases(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = services.case_open(company=partner.company, user=request.user, **form.cleaned_data)
@@ -537,7 +537,7 @@ def _recommendation_uploads(formset: Any) -> list[services.RecommendationUpload]
 @partner_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     post = request.POST if request.method == "POST" else None
     form = ApplicationForm(post, current=partner.profile.level)
     formset = RecommendationFormSet(post, request.FILES or None, prefix="rek")
@@ -577,7 +577,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _distributor_of(request: HttpRequest) -> Organisation | None:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     return partner.company if partner.profile.on_distributor_list else None
 
 
@@ -606,7 +606,7 @@ def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     services.recommendation_confirm(
         application=application,
         distributor=distributor,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]  # partner_required: a User
     )
     messages.success(request, _("Rekomendacja została potwierdzona."))
     return redirect("partners:recommendations")
@@ -625,7 +625,7 @@ SHOP_RIGHTS = ("buy_programs", "buy_subscriptions")
 
 
 def _shop_refused(request: HttpRequest) -> HttpResponse | None:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     if not any(partner.has(code) for code in SHOP_RIGHTS):
         return forbidden(request, partner, SHOP_RIGHTS[0])
     return None
@@ -637,7 +637,7 @@ def shop(request: HttpRequest) -> HttpResponse:
     """The price list (what the company may buy), the cart and the company's orders."""
     if (refused := _shop_refused(request)) is not None:
         return refused
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     kinds = [kind for kind, code in shop_service.RIGHT_OF_KIND.items() if partner.has(code)]
     programs = list(Program.objects.filter(for_sale=True, kind__in=kinds))
     for program in programs:
@@ -661,7 +661,7 @@ def shop(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     if (refused := _shop_refused(request)) is not None:
         return refused
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     form = CartAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Wybierz program i ilość (1–1000)."))
@@ -676,7 +676,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 @partner_required
 @require_POST
 def cart_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     get_object_or_404(CartItem, pk=pk, company=partner.company).delete()
     return redirect("partners:shop")
 
@@ -686,7 +686,7 @@ def cart_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def order_place(request: HttpRequest) -> HttpResponse:
     if (refused := _shop_refused(request)) is not None:
         return refused
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     try:
         order = shop_service.order_place(profile=partner.profile, user=request.user)
     except services.PartnerError as error:
@@ -696,7 +696,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
 
 
 def _get_order_for_partner(request: HttpRequest, pk: int) -> Order:
-    partner = request.partner  # type: ignore[attr-defined]
+    partner = current_partner(request)
     return get_object_or_404(
         Order.objects.select_related("invoice"), pk=pk, company=partner.company
     )
