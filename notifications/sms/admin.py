@@ -24,7 +24,9 @@ from .models import (
 AUTHORISATION_STEPS = _(
     "1. Agencja przesyła dokument potwierdzający prawo do nazwy (KRS/CEIDG, znak towarowy "
     "albo pełnomocnictwo właściciela nazwy). 2. Sprawdź, że nazwa nie podszywa się pod urząd, "
-    "bank, firmę kurierską ani innego ubezpieczyciela. 3. Zgłoś nazwę operatorowi bramki. "
+    "bank, firmę kurierską ani innego ubezpieczyciela (ubezpieczycieli, których agencja "
+    "reprezentuje, wpisz w polu poniżej po okazaniu umowy agencyjnej). 3. Zgłoś nazwę "
+    "operatorowi bramki. "
     "4. Po jego akceptacji użyj akcji „Autoryzuj nazwę nadawcy”."
 )
 
@@ -43,7 +45,7 @@ class AgencyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ("agent_phone", "reminder_hour", "window_start", "window_end")
+        fields = ("own_insurers", "agent_phone", "reminder_hour", "window_start", "window_end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,6 +70,7 @@ class AgencyAdmin(admin.ModelAdmin):
         "authorisation_steps",
         "balance",
     )
+    filter_horizontal = ("own_insurers",)
     actions = ["authorise_sender", "refuse_sender"]
 
     @admin.display(description=_("saldo"))
@@ -113,7 +116,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(RefusedSenderName)
 class RefusedSenderNameAdmin(admin.ModelAdmin):
-    list_display = ("name", "reason")
+    list_display = ("name", "category", "reason")
+    list_filter = ("category",)
     search_fields = ("name",)
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -61,6 +62,15 @@ class Agency(models.Model):
     sender_requested_at = models.DateTimeField(_("zgłoszono nazwę"), null=True, blank=True)
     sender_decided_at = models.DateTimeField(_("rozpatrzono nazwę"), null=True, blank=True)
     agent_phone = models.CharField(_("telefon agenta w SMS"), max_length=20, blank=True)
+    # Set by staff once the agency has shown its agency agreement: the names of these
+    # insurers are no imitation when this agency uses them.
+    own_insurers = models.ManyToManyField(
+        "RefusedSenderName",
+        verbose_name=_("ubezpieczyciele, których agencja reprezentuje"),
+        blank=True,
+        related_name="represented_by",
+        limit_choices_to={"category": "insurer"},
+    )
     reminder_hour = models.PositiveSmallIntegerField(_("godzina przypomnień"), default=9)
     window_start = models.PositiveSmallIntegerField(
         _("wysyłka od godziny"), default=default_window_start
@@ -99,7 +109,17 @@ def normalise_sender(name: str) -> str:
 class RefusedSenderName(models.Model):
     """A sender name operators block (public bodies, banks, couriers, insurers), with why."""
 
+    class Category(models.TextChoices):
+        PUBLIC = "public", _("instytucja publiczna")
+        BANK = "bank", _("bank")
+        COURIER = "courier", _("firma kurierska lub poczta")
+        INSURER = "insurer", _("zakład ubezpieczeń")
+        OTHER = "other", _("inna")
+
     name = models.CharField(_("nazwa"), max_length=40, unique=True)
+    category = models.CharField(
+        _("rodzaj"), max_length=10, choices=Category.choices, default=Category.OTHER
+    )
     reason = models.CharField(_("powód"), max_length=300)
 
     class Meta:
@@ -116,6 +136,17 @@ class RefusedSenderName(models.Model):
             return False
         # Short names (ING, ZUS) only as the whole name, or words like "WINGS" would fall.
         return other == own if len(own) < 4 else own in other
+
+    def is_among(self, insurers: "Iterable[RefusedSenderName]") -> bool:
+        """Whether this insurer's name is one of these (or part of one: Hestia in Ergo Hestia)."""
+        if self.category != self.Category.INSURER:
+            return False
+        own = normalise_sender(self.name)
+        for insurer in insurers:
+            theirs = normalise_sender(insurer.name)
+            if own and (own == theirs if len(own) < 4 else own in theirs):
+                return True
+        return False
 
 
 class Activation(models.Model):

@@ -189,9 +189,11 @@ def agency_grant_to_user(*, agency: Agency, user: User) -> Membership:
 # Sender names -----------------------------------------------------------------------
 
 
-def sender_name_refusal(name: str) -> RefusedSenderName | None:
+def sender_name_refusal(name: str, *, agency: Agency | None = None) -> RefusedSenderName | None:
+    """The listed name this one imitates, except the insurers the agency itself represents."""
+    own = list(agency.own_insurers.all()) if agency is not None else []
     for refused in RefusedSenderName.objects.all():
-        if refused.matches(name):
+        if refused.matches(name) and not refused.is_among(own):
             return refused
     return None
 
@@ -206,7 +208,7 @@ def sender_name_choose(*, agency: Agency, name: str) -> Agency:
     elif name in settings.SMS_SENDER_PRESETS:
         agency.sender_name, agency.sender_state = name, Agency.SenderState.PRESET
     else:
-        refused = sender_name_refusal(name)
+        refused = sender_name_refusal(name, agency=agency)
         if refused is not None:
             raise SmsError(
                 _("Nazwy „%(name)s” nie można używać: %(reason)s")

@@ -180,7 +180,12 @@ def configuration(request: HttpRequest) -> HttpResponse:
         services.agency_settings_update(agency=agency, **schedule.cleaned_data)
         flash.success(request, _("Zapisano godziny wysyłki."))
         return redirect("sms:configuration")
-    context = {"agency": agency, "form": form, "schedule": schedule}
+    context = {
+        "agency": agency,
+        "form": form,
+        "schedule": schedule,
+        "own_insurers": list(agency.own_insurers.all()),
+    }
     return render(request, "sms/configuration.html", context)
 
 
