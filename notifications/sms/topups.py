@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.downloads import file_download
 from accounts.models import User
-from invoicing.models import Invoice
+from invoicing.models import Invoice, PaymentMethod
 from invoicing.pdf import invoice_pdf, invoice_pdf_filename
 from invoicing.services import Buyer, InvoiceLine, invoice_issue
 from payments import services as payment_services
@@ -93,6 +93,23 @@ def _credit(topup: TopUp, reason: str) -> TopUp:
     return topup
 
 
+# How an online payment's method reads on the invoice; Przelewy24 is a bank transfer.
+_INVOICE_METHODS = {
+    Payment.Method.BLIK: PaymentMethod.MOBILE,
+    Payment.Method.CARD: PaymentMethod.CARD,
+    Payment.Method.P24: PaymentMethod.TRANSFER,
+}
+
+
+def topup_payment_method(topup: TopUp) -> PaymentMethod:
+    """How the agency paid: a transfer seen on a statement, else the online payment's method."""
+    if topup.source == TopUp.Source.TRANSFER or topup.payment is None:
+        return PaymentMethod.TRANSFER
+    # An online top-up is opened as BLIK; a provider that reports no method leaves it so.
+    method = topup.payment.method or Payment.Method.BLIK
+    return _INVOICE_METHODS.get(method, PaymentMethod.MOBILE)
+
+
 def topup_invoice(*, topup: TopUp) -> Invoice:
     """Issue the VAT invoice of a credited top-up; invoicing e-mails its PDF after commit."""
     organisation = topup.agency.organisation
@@ -114,6 +131,7 @@ def topup_invoice(*, topup: TopUp) -> Invoice:
         topic=topup.invoice_topic,
         paid_at=topup.credited_at or timezone.now(),
         send_to=organisation.email,
+        payment_method=topup_payment_method(topup),
     )
 
 
