@@ -567,13 +567,29 @@ class TopUp(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A CSV file read but not imported: good rows wait for the user's confirmation."""
+    """A CSV file read but not imported: good rows wait for the user's confirmation.
+
+    Once confirmed, a worker imports every good row in one transaction: either all
+    of them land in the base or none does, and the batch says which (and why not).
+    """
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("czeka na potwierdzenie")
+        QUEUED = "queued", _("w kolejce")
+        RUNNING = "running", _("importujemy")
+        DONE = "done", _("zaimportowano")
+        FAILED = "failed", _("nie zaimportowano")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=200)
     rows = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(_("poprawnych wierszy"), default=0)
+    state = models.CharField(_("stan"), max_length=10, choices=State.choices, default=State.PREVIEW)
+    imported = models.PositiveIntegerField(_("zaimportowano osób"), default=0)
+    failure = models.CharField(_("przyczyna niepowodzenia"), max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -583,3 +599,7 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

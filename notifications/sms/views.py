@@ -338,20 +338,34 @@ def person_import(request: HttpRequest) -> HttpResponse:
     return render(request, "sms/person_import.html", {"form": form})
 
 
+def _get_import_for_agency(request: HttpRequest, pk: int) -> csv_import.ImportBatch:
+    # The rows stay in the database until a page shows them: a poll reads only the counts.
+    batches = csv_import.ImportBatch.objects.defer("rows", "errors")
+    return get_object_or_404(batches, pk=pk, agency=_agency(request))
+
+
 @agency_required
 @require_http_methods(["GET", "POST"])
 def person_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(csv_import.ImportBatch, pk=pk, agency=_agency(request))
+    batch = _get_import_for_agency(request, pk)
     if request.method == "POST":
         try:
-            count = csv_import.import_confirm(batch=batch)
+            csv_import.import_start(batch=batch)
         except services.SmsError as error:
             flash.error(request, error.message)
-        else:
-            flash.success(request, _("Zaimportowano %(n)s osób.") % {"n": count})
-            return redirect("sms:persons")
-    context = {"batch": batch, "errors": batch.errors[:500], "sample": batch.rows[:20]}
+        return redirect("sms:person-import-preview", pk=batch.pk)
+    progress = csv_import.import_progress(batch)
+    context: dict[str, Any] = {"batch": batch, "progress": progress}
+    if not batch.is_working:
+        context["errors"] = batch.errors[:500]
     return render(request, "sms/person_import_preview.html", context)
+
+
+@agency_required
+@require_GET
+def person_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_import_for_agency(request, pk)
+    return JsonResponse(csv_import.import_progress(batch).as_json())
 
 
 # Sending ----------------------------------------------------------------------------
