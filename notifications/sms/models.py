@@ -392,7 +392,10 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["agency", "reminder_key"], name="sms_reminder_once")
         ]
         indexes = [
+            # The list's order, for seeking to a page (selectors.KeysetPage), and the
+            # same under the status filter.
             models.Index(fields=["agency", "-queued_at", "-id"]),
+            models.Index(fields=["agency", "status", "-queued_at", "-id"]),
             models.Index(fields=["gateway_id"]),
         ]
 

@@ -470,10 +470,15 @@ def _filtered_messages(request: HttpRequest) -> tuple[MessageFilterForm, Any]:
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
     form, messages = _filtered_messages(request)
-    rows = messages.order_by("-queued_at", "-pk").values_list(*selectors.MESSAGE_ROW)
-    page = selectors.SlicePage.of(rows, request.GET.get("strona"), 50)
+    page = selectors.KeysetPage.of(
+        messages.values_list(*selectors.MESSAGE_ROW),
+        after=request.GET.get("po"),
+        before=request.GET.get("przed"),
+        number=request.GET.get("strona"),
+    )
     query = request.GET.copy()
-    query.pop("strona", None)
+    for paging in ("po", "przed", "strona"):
+        query.pop(paging, None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context = {
         "form": form,
