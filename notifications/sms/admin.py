@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from . import services, topups
+from .decorators import request_user
 from .models import (
     Agency,
     BankStatement,
@@ -93,7 +94,7 @@ class AgencyAdmin(admin.ModelAdmin):
                     agency=obj,
                     amount=amount,
                     reason=form.cleaned_data["correction_reason"],
-                    by=request.user,
+                    by=request_user(request),
                 )
             except services.SmsError as error:
                 messages.error(request, error.message)
@@ -190,17 +191,21 @@ class StatementUploadForm(forms.ModelForm):
 class BankStatementAdmin(admin.ModelAdmin):
     list_display = ("uploaded_at", "filename", "uploaded_by")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> "type[forms.ModelForm[Any]]":
         if obj is None:
             kwargs["form"] = StatementUploadForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: BankStatement, form: Any, change: bool) -> None:
         if change:
             return
         upload = form.cleaned_data["file"]
         try:
-            result = topups.statement_post(filename=upload.name, raw=upload.read(), by=request.user)
+            result = topups.statement_post(
+                filename=upload.name, raw=upload.read(), by=request_user(request)
+            )
         except services.SmsError as error:
             messages.error(request, error.message)
             return

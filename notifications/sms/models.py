@@ -35,70 +35,6 @@ def default_window_end() -> int:
     return int(settings.SMS_WINDOW_END)
 
 
-class Agency(models.Model):
-    """An organisation of kind SMS_AGENCY as a user of the module; its row is the balance lock."""
-
-    class SenderState(models.TextChoices):
-        NONE = "none", _("brak (Bramka SMS)")
-        PRESET = "preset", _("z listy")
-        PENDING = "pending", _("oczekuje na autoryzację")
-        AUTHORISED = "authorised", _("autoryzowana")
-        REFUSED = "refused", _("odrzucona")
-
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="sms_agency"
-    )
-    registration_code = models.CharField(_("kod rejestracyjny"), max_length=12, unique=True)
-    sender_name = models.CharField(
-        _("nazwa nadawcy"), max_length=11, blank=True, validators=[sender_name_validator]
-    )
-    sender_state = models.CharField(
-        _("stan nazwy nadawcy"),
-        max_length=12,
-        choices=SenderState.choices,
-        default=SenderState.NONE,
-    )
-    sender_note = models.CharField(_("uwagi do nazwy nadawcy"), max_length=300, blank=True)
-    sender_requested_at = models.DateTimeField(_("zgłoszono nazwę"), null=True, blank=True)
-    sender_decided_at = models.DateTimeField(_("rozpatrzono nazwę"), null=True, blank=True)
-    agent_phone = models.CharField(_("telefon agenta w SMS"), max_length=20, blank=True)
-    # Set by staff once the agency has shown its agency agreement: the names of these
-    # insurers are no imitation when this agency uses them.
-    own_insurers = models.ManyToManyField(
-        "RefusedSenderName",
-        verbose_name=_("ubezpieczyciele, których agencja reprezentuje"),
-        blank=True,
-        related_name="represented_by",
-        limit_choices_to={"category": "insurer"},
-    )
-    reminder_hour = models.PositiveSmallIntegerField(_("godzina przypomnień"), default=9)
-    window_start = models.PositiveSmallIntegerField(
-        _("wysyłka od godziny"), default=default_window_start
-    )
-    window_end = models.PositiveSmallIntegerField(
-        _("wysyłka do godziny"), default=default_window_end
-    )
-    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("agencja SMS")
-        verbose_name_plural = _("agencje SMS")
-        ordering = ["organisation__name"]
-
-    def __str__(self) -> str:
-        return f"{self.organisation.name} ({self.registration_code})"
-
-    @property
-    def effective_sender(self) -> str:
-        """What recipients see: an authorised or listed name, else the gateway's default."""
-        if self.sender_name and self.sender_state in (
-            self.SenderState.AUTHORISED,
-            self.SenderState.PRESET,
-        ):
-            return self.sender_name
-        return settings.SMS_DEFAULT_SENDER
-
-
 def normalise_sender(name: str) -> str:
     """A sender name as operators compare them: no case, spaces or look-alike characters."""
     plain = gsm7.transliterate(name).upper()
@@ -137,7 +73,7 @@ class RefusedSenderName(models.Model):
         # Short names (ING, ZUS) only as the whole name, or words like "WINGS" would fall.
         return other == own if len(own) < 4 else own in other
 
-    def is_among(self, insurers: "Iterable[RefusedSenderName]") -> bool:
+    def is_among(self, insurers: Iterable["RefusedSenderName"]) -> bool:
         """Whether this insurer's name is one of these (or part of one: Hestia in Ergo Hestia)."""
         if self.category != self.Category.INSURER:
             return False
@@ -147,6 +83,70 @@ class RefusedSenderName(models.Model):
             if own and (own == theirs if len(own) < 4 else own in theirs):
                 return True
         return False
+
+
+class Agency(models.Model):
+    """An organisation of kind SMS_AGENCY as a user of the module; its row is the balance lock."""
+
+    class SenderState(models.TextChoices):
+        NONE = "none", _("brak (Bramka SMS)")
+        PRESET = "preset", _("z listy")
+        PENDING = "pending", _("oczekuje na autoryzację")
+        AUTHORISED = "authorised", _("autoryzowana")
+        REFUSED = "refused", _("odrzucona")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sms_agency"
+    )
+    registration_code = models.CharField(_("kod rejestracyjny"), max_length=12, unique=True)
+    sender_name = models.CharField(
+        _("nazwa nadawcy"), max_length=11, blank=True, validators=[sender_name_validator]
+    )
+    sender_state = models.CharField(
+        _("stan nazwy nadawcy"),
+        max_length=12,
+        choices=SenderState.choices,
+        default=SenderState.NONE,
+    )
+    sender_note = models.CharField(_("uwagi do nazwy nadawcy"), max_length=300, blank=True)
+    sender_requested_at = models.DateTimeField(_("zgłoszono nazwę"), null=True, blank=True)
+    sender_decided_at = models.DateTimeField(_("rozpatrzono nazwę"), null=True, blank=True)
+    agent_phone = models.CharField(_("telefon agenta w SMS"), max_length=20, blank=True)
+    # Set by staff once the agency has shown its agency agreement: the names of these
+    # insurers are no imitation when this agency uses them.
+    own_insurers = models.ManyToManyField(
+        RefusedSenderName,
+        verbose_name=_("ubezpieczyciele, których agencja reprezentuje"),
+        blank=True,
+        related_name="represented_by",
+        limit_choices_to={"category": "insurer"},
+    )
+    reminder_hour = models.PositiveSmallIntegerField(_("godzina przypomnień"), default=9)
+    window_start = models.PositiveSmallIntegerField(
+        _("wysyłka od godziny"), default=default_window_start
+    )
+    window_end = models.PositiveSmallIntegerField(
+        _("wysyłka do godziny"), default=default_window_end
+    )
+    created_at = models.DateTimeField(_("utworzono"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agencja SMS")
+        verbose_name_plural = _("agencje SMS")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} ({self.registration_code})"
+
+    @property
+    def effective_sender(self) -> str:
+        """What recipients see: an authorised or listed name, else the gateway's default."""
+        if self.sender_name and self.sender_state in (
+            self.SenderState.AUTHORISED,
+            self.SenderState.PRESET,
+        ):
+            return self.sender_name
+        return settings.SMS_DEFAULT_SENDER
 
 
 class Activation(models.Model):
@@ -342,8 +342,8 @@ class Message(models.Model):
         UNDELIVERED = "undelivered", _("nie dostarczona")
         FAILED = "failed", _("błąd wysyłki")
 
-    FINAL = frozenset({Status.DELIVERED, Status.UNDELIVERED, Status.FAILED})
-    RANK = {Status.QUEUED: 0, Status.SENT: 1}
+    FINAL: frozenset[str] = frozenset({Status.DELIVERED, Status.UNDELIVERED, Status.FAILED})
+    RANK: dict[str, int] = {Status.QUEUED: 0, Status.SENT: 1}
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="messages")
     template = models.ForeignKey(

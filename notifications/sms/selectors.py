@@ -1,8 +1,10 @@
 """Reads of the SMS module: whom a template's type matches, the message list."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -15,7 +17,7 @@ from .fields import Target
 from .models import Agency, Instalment, InsuredPerson, Message, MessageType, Policy, Vehicle
 
 # How far ahead each type looks when sending "to everyone it matches".
-HORIZON = {
+HORIZON: dict[str, int] = {
     MessageType.INSPECTION: 14,
     MessageType.RENEWAL: 30,
     MessageType.POLICY_END: 30,
@@ -61,12 +63,17 @@ def targets_for_persons(
     for person in persons:
         target = Target(person)
         if kind == MessageType.INSPECTION:
-            vehicles = sorted(
-                (v for v in person.vehicles.all() if v.inspection_date),
-                key=lambda v: (v.inspection_date < on, v.inspection_date),
+            # The next inspection first, then the most recently missed one.
+            dated = sorted(
+                (
+                    (v.inspection_date < on, v.inspection_date, v.pk, v)
+                    for v in person.vehicles.all()
+                    if v.inspection_date is not None
+                ),
+                key=lambda item: item[:3],
             )
-            if vehicles:
-                target.vehicle, target.due = vehicles[0], vehicles[0].inspection_date
+            if dated:
+                _missed, target.due, _pk, target.vehicle = dated[0]
         elif kind in (MessageType.RENEWAL, MessageType.POLICY_END, MessageType.INSTALMENT):
             policies = sorted(person.policies.all(), key=lambda p: (p.end_date < on, p.end_date))
             if policies:
@@ -113,7 +120,15 @@ def filter_messages(
     return messages
 
 
-def last_30_days(agency: Agency, today: date) -> list[dict[str, object]]:
+class DayFigures(TypedDict):
+    day: date
+    sent: int
+    delivered: int
+    failed: int
+    spent: Decimal
+
+
+def last_30_days(agency: Agency, today: date) -> list[DayFigures]:
     """Per day: sent, delivered, failed and money spent (net of returns)."""
     start = today - timedelta(days=29)
     rows = (
@@ -129,33 +144,33 @@ def last_30_days(agency: Agency, today: date) -> list[dict[str, object]]:
             spent=Sum("cost", filter=~Q(status=Message.Status.FAILED)),
         )
     )
-    by_day = {row["day"]: row for row in rows}
-    days = []
+    by_day: dict[date, Mapping[str, Any]] = {row["day"]: row for row in rows}
+    days: list[DayFigures] = []
     for offset in range(30):
         day = start + timedelta(days=offset)
         row = by_day.get(day, {})
         days.append(
-            {
-                "day": day,
-                "sent": row.get("sent", 0),
-                "delivered": row.get("delivered", 0),
-                "failed": row.get("failed", 0),
-                "spent": row.get("spent") or 0,
-            }
+            DayFigures(
+                day=day,
+                sent=row.get("sent", 0),
+                delivered=row.get("delivered", 0),
+                failed=row.get("failed", 0),
+                spent=row.get("spent") or Decimal("0.00"),
+            )
         )
     return days
 
 
-def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
+def chart_svg(days: list[DayFigures]) -> dict[str, object]:
     """Bars of sent / delivered / failed per day and the money spent, as SVG coordinates."""
     width, height, pad = 600, 160, 20
-    top = max([int(d["sent"]) for d in days] + [1])  # type: ignore[call-overload]  # ints
+    top = max([d["sent"] for d in days] + [1])
     step = (width - pad) / len(days)
     bars = []
     for index, d in enumerate(days):
         x = pad + index * step
-        for offset, key in enumerate(("sent", "delivered", "failed")):
-            value = int(d[key])  # type: ignore[call-overload]  # counts are ints
+        counts = (("sent", d["sent"]), ("delivered", d["delivered"]), ("failed", d["failed"]))
+        for offset, (key, value) in enumerate(counts):
             h = (height - pad) * value / top
             bars.append(
                 {
@@ -167,7 +182,7 @@ def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
                     "title": f"{d['day']:%d.%m}: {key} {value}",
                 }
             )
-    spent = sum((d["spent"] for d in days), start=0)  # type: ignore[arg-type]  # Decimals
+    spent = sum((d["spent"] for d in days), start=Decimal("0.00"))
     return {"width": width, "height": height, "bars": bars, "top": top, "spent": spent}
 
 

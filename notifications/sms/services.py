@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -304,7 +304,7 @@ def _message_refund(message: Message, reason: str) -> None:
         kind=LedgerEntry.Kind.RETURN,
         amount=message.cost,
         parts=message.parts,
-        price_per_part=message.debit.price_per_part if message.debit_id else None,
+        price_per_part=message.debit.price_per_part if message.debit is not None else None,
         reason=_("Zwrot za SMS %(id)s: %(reason)s") % {"id": message.pk, "reason": reason},
     )
     message.refund = entry
@@ -570,7 +570,8 @@ def _messages_insert(rows: list[Message]) -> list[Message]:
         return Message.objects.bulk_create(rows, batch_size=2000)
     fields = Message._meta.concrete_fields
     table = Message._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has its column (only a private, virtual one has None).
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -690,7 +691,7 @@ def _mark_sent(rows: list[Message], now: datetime) -> None:
         )
         return
     values = ", ".join(["(%s::bigint, %s::varchar)"] * len(rows))
-    params: list[object] = [Message.Status.SENT, now]
+    params: list[str | int | datetime] = [Message.Status.SENT, now]
     for row in rows:
         params += [row.pk, row.gateway_id]
     with connection.cursor() as cursor:

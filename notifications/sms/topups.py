@@ -12,7 +12,7 @@ import mt940
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,7 @@ class IncomingTransfer:
 # Online -------------------------------------------------------------------------------
 
 
-def topup_start_online(*, agency: Agency, amount: Decimal, request: HttpRequest) -> str:
+def topup_start_online(*, agency: Agency, amount: Decimal, user: User) -> str:
     """Open a payment for a new top-up; the balance is credited when payments confirms it."""
     topup = TopUp.objects.create(agency=agency, source=TopUp.Source.ONLINE, amount=amount)
     try:
@@ -58,7 +58,7 @@ def topup_start_online(*, agency: Agency, amount: Decimal, request: HttpRequest)
             payable_id=str(topup.pk),
             amount=amount,
             description=f"Doladowanie SMS {agency.registration_code}",
-            customer_email=agency.organisation.email or request.user.email,
+            customer_email=agency.organisation.email or user.email,
             method=Payment.Method.BLIK,
             success_url=reverse("sms:account"),
             cancel_url=reverse("sms:account"),
@@ -94,7 +94,7 @@ def _credit(topup: TopUp, reason: str) -> TopUp:
 
 
 # How an online payment's method reads on the invoice; Przelewy24 is a bank transfer.
-_INVOICE_METHODS = {
+_INVOICE_METHODS: dict[str, PaymentMethod] = {
     Payment.Method.BLIK: PaymentMethod.MOBILE,
     Payment.Method.CARD: PaymentMethod.CARD,
     Payment.Method.P24: PaymentMethod.TRANSFER,
@@ -135,22 +135,20 @@ def topup_invoice(*, topup: TopUp) -> Invoice:
     )
 
 
-def _topics_of(agency: Agency) -> QuerySet[TopUp]:
-    return (
+def invoices_of(agency: Agency) -> QuerySet[Invoice]:
+    """The agency's top-up invoices, newest first."""
+    # Each top-up's invoice topic, as invoicing names it (TopUp.invoice_topic).
+    topics = (
         TopUp.objects.filter(agency=agency)
         .annotate(topic=Concat(Value("sms-topup:"), Cast("pk", CharField())))
         .values("topic")
     )
-
-
-def invoices_of(agency: Agency) -> QuerySet[Invoice]:
-    """The agency's top-up invoices, newest first."""
     return Invoice.objects.filter(
-        topic__startswith="sms-topup:", topic__in=Subquery(_topics_of(agency))
+        topic__startswith="sms-topup:", topic__in=Subquery(topics)
     ).order_by("-issued_at")
 
 
-def invoice_pdf_response(*, agency: Agency, pk: int) -> HttpResponse:
+def invoice_pdf_response(*, agency: Agency, pk: int) -> HttpResponseBase:
     invoice = get_object_or_404(invoices_of(agency), pk=pk)
     return file_download(invoice_pdf(invoice), filename=invoice_pdf_filename(invoice))
 

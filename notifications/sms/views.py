@@ -15,6 +15,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
@@ -32,7 +33,7 @@ from accounts.decorators import no_referrer
 from accounts.downloads import csv_download
 
 from . import csv_import, gsm7, selectors, services, topups
-from .decorators import agency_required
+from .decorators import agency_required, request_user
 from .fields import FIELDS, SAMPLE, sample_text
 from .forms import (
     CsvImportForm,
@@ -426,14 +427,14 @@ def send_preview(request: HttpRequest) -> HttpResponse:
 
 @agency_required
 @require_POST
-def send_confirm(request: HttpRequest) -> HttpResponse:
+def send_confirm(request: HttpRequest) -> HttpResponseBase:
     template, ids, mode = _send_inputs(request)
     preview = _preview_for(request, template, ids, mode)
     if request.POST.get("cost") != str(preview.cost):
         flash.warning(request, _("Dane zmieniły się od podglądu: sprawdź go jeszcze raz."))
         return send_preview(request)
     try:
-        sent = services.sms_send(agency=_agency(request), preview=preview, by=request.user)
+        sent = services.sms_send(agency=_agency(request), preview=preview, by=request_user(request))
     except services.SmsError as error:
         flash.error(request, error.message)
         return send_preview(request)
@@ -492,7 +493,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": selectors.message_rows(
             page.rows,
-            templates=dict(form.fields["wzor"].choices[1:]),
+            templates=form.template_names,
             detail_base=reverse("sms:messages"),
         ),
         "query": query.urlencode(),
@@ -604,7 +605,9 @@ def topup_online(request: HttpRequest) -> HttpResponse:
         return redirect("sms:account")
     try:
         redirect_url = topups.topup_start_online(
-            agency=_agency(request), amount=form.cleaned_data["amount"], request=request
+            agency=_agency(request),
+            amount=form.cleaned_data["amount"],
+            user=request_user(request),
         )
     except services.SmsError as error:
         flash.error(request, error.message)
@@ -616,7 +619,7 @@ def topup_online(request: HttpRequest) -> HttpResponse:
 
 @agency_required
 @require_GET
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     return topups.invoice_pdf_response(agency=_agency(request), pk=pk)
 
 
@@ -627,8 +630,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
-    form = RuleForm(request.POST or None)
-    form.fields["template"].queryset = Template.objects.filter(agency=agency)
+    form = RuleForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         services.rule_save(
             agency=agency,
