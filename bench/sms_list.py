@@ -3,13 +3,15 @@
     .venv/bin/python bench/sms_list.py [--duration 3] [--rounds 5] [--keep-db]
 
 Seeds one agency with 100,000 messages over 60 days (every status), logs its
-user in and measures the first, a middle and a filtered page of
-`/sms/wiadomosci/` (50 rows each, the total counted). The query count of the
-page is constant (tests/sms/test_view_messages.py asserts it).
+user in and measures the first page of `/sms/wiadomosci/`, page 1000 reached by
+its "Następna" cursor (`?po=`), and the first page filtered by status (50 rows
+each, no total counted). The query count of the page is constant
+(tests/sms/test_view_messages.py asserts it).
 """
 
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 if __package__ in {None, ""}:
@@ -24,15 +26,29 @@ from bench.run import arguments, report_pages  # noqa: E402
 MESSAGES = 100_000
 USER = "biuro@bench-agencja.pl"
 LIST = "/sms/wiadomosci/"
+# Fixed times, so that a page's cursor is known before seeding: message i was
+# queued GAP * i before BASE, newest first.
+BASE = datetime(2026, 11, 30, 12, tzinfo=UTC)
+GAP = timedelta(seconds=50)
+
+
+def cursor_before(index: int) -> str:
+    """The `?po=` of the page whose first row is message `index` (0 is the newest).
+
+    It points at the previous message's time with id 0: only that message holds
+    the time, and no id is below 0, so the page starts exactly at `index`.
+    """
+    micros = (BASE - GAP * (index - 1) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(
+        microseconds=1
+    )
+    return f"{micros}.0"
 
 
 def seed() -> None:
-    from datetime import timedelta
     from decimal import Decimal
 
     from django.contrib.auth.models import Group
     from django.db import connection
-    from django.utils import timezone
 
     from accounts.models import Membership, Organisation, User
     from accounts.roles import Role
@@ -53,7 +69,6 @@ def seed() -> None:
         for i in range(3)
     ]
     statuses = [s for s, _label in Message.Status.choices]
-    now = timezone.now()
     for start in range(0, MESSAGES, 10_000):
         Message.objects.bulk_create(
             [
@@ -70,7 +85,7 @@ def seed() -> None:
                     cost=Decimal("0.29"),
                     status=statuses[i % 5],
                     gateway_id=f"bench-{i}",
-                    queued_at=now - timedelta(seconds=i * 50),
+                    queued_at=BASE - GAP * i,
                 )
                 for i in range(start, start + 10_000)
             ],
@@ -89,7 +104,9 @@ def main() -> int:
     return report_pages(
         {
             "message list, page 1": Target(LIST, cookie=cookie),
-            "message list, page 1000": Target(LIST + "?strona=1000", cookie=cookie),
+            "message list, page 1000": Target(
+                LIST + f"?po={cursor_before(999 * 50)}", cookie=cookie
+            ),
             "message list, delivered": Target(LIST + "?status=delivered", cookie=cookie),
         },
         options,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from . import services, topups
+from .decorators import request_user
 from .models import (
     Agency,
     BankStatement,
@@ -24,7 +25,9 @@ from .models import (
 AUTHORISATION_STEPS = _(
     "1. Agencja przesyła dokument potwierdzający prawo do nazwy (KRS/CEIDG, znak towarowy "
     "albo pełnomocnictwo właściciela nazwy). 2. Sprawdź, że nazwa nie podszywa się pod urząd, "
-    "bank, firmę kurierską ani innego ubezpieczyciela. 3. Zgłoś nazwę operatorowi bramki. "
+    "bank, firmę kurierską ani innego ubezpieczyciela (ubezpieczycieli, których agencja "
+    "reprezentuje, wpisz w polu poniżej po okazaniu umowy agencyjnej). 3. Zgłoś nazwę "
+    "operatorowi bramki. "
     "4. Po jego akceptacji użyj akcji „Autoryzuj nazwę nadawcy”."
 )
 
@@ -43,7 +46,7 @@ class AgencyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ("agent_phone", "reminder_hour", "window_start", "window_end")
+        fields = ("own_insurers", "agent_phone", "reminder_hour", "window_start", "window_end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,6 +71,7 @@ class AgencyAdmin(admin.ModelAdmin):
         "authorisation_steps",
         "balance",
     )
+    filter_horizontal = ("own_insurers",)
     actions = ["authorise_sender", "refuse_sender"]
 
     @admin.display(description=_("saldo"))
@@ -90,7 +94,7 @@ class AgencyAdmin(admin.ModelAdmin):
                     agency=obj,
                     amount=amount,
                     reason=form.cleaned_data["correction_reason"],
-                    by=request.user,
+                    by=request_user(request),
                 )
             except services.SmsError as error:
                 messages.error(request, error.message)
@@ -113,7 +117,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(RefusedSenderName)
 class RefusedSenderNameAdmin(admin.ModelAdmin):
-    list_display = ("name", "reason")
+    list_display = ("name", "category", "reason")
+    list_filter = ("category",)
     search_fields = ("name",)
 
 
@@ -186,17 +191,21 @@ class StatementUploadForm(forms.ModelForm):
 class BankStatementAdmin(admin.ModelAdmin):
     list_display = ("uploaded_at", "filename", "uploaded_by")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> "type[forms.ModelForm[Any]]":
         if obj is None:
             kwargs["form"] = StatementUploadForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: BankStatement, form: Any, change: bool) -> None:
         if change:
             return
         upload = form.cleaned_data["file"]
         try:
-            result = topups.statement_post(filename=upload.name, raw=upload.read(), by=request.user)
+            result = topups.statement_post(
+                filename=upload.name, raw=upload.read(), by=request_user(request)
+            )
         except services.SmsError as error:
             messages.error(request, error.message)
             return

@@ -2,18 +2,34 @@
 
 import csv
 import io
-from datetime import date, datetime
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.queueing import queue_after_commit
 
 from .models import Agency, ImportBatch, InsuredPerson, Policy, Vehicle
 from .services import SmsError, phone_normalise
 
-__all__ = ["ImportBatch", "import_confirm", "import_preview", "COLUMNS"]
+__all__ = [
+    "COLUMNS",
+    "ImportBatch",
+    "ImportProgress",
+    "import_preview",
+    "import_progress",
+    "import_run",
+    "import_start",
+]
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = [
     "imie",
@@ -125,57 +141,170 @@ def import_preview(*, agency: Agency, upload: UploadedFile) -> ImportBatch:
         rows=rows,
         errors=errors,
         total=len(rows) + len(errors),
+        good=len(rows),
     )
+
+
+# Rows written between two progress reports.
+CHUNK = 1000
+# A claim this old belongs to a worker that died mid-import (its transaction rolled
+# back): the batch may be started again. Longer than the task's time limit.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"sms:import:{batch_id}:done"
+
+
+def _report_progress(batch_id: int, done: int) -> None:
+    # In the cache (Redis), not in the batch row: the import's transaction is still
+    # open, and the page polling for progress must see the count before it commits.
+    cache.set(_progress_key(batch_id), done, timeout=int(STALE_AFTER.total_seconds()))
+
+
+def _is_stale(batch: ImportBatch, now: datetime) -> bool:
+    return batch.is_working and (batch.started_at is None or batch.started_at < now - STALE_AFTER)
 
 
 @transaction.atomic
-def import_confirm(*, batch: ImportBatch) -> int:
-    """Import a batch's good rows at once; a batch is imported only once."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.imported_at is not None:
-        raise SmsError(_("Ten plik został już zaimportowany."))
+def import_start(*, batch: ImportBatch) -> ImportBatch:
+    """Confirm a previewed batch: a worker imports its good rows, reporting progress."""
+    batch = ImportBatch.objects.select_for_update().defer("rows", "errors").get(pk=batch.pk)
     now = timezone.now()
-    persons = InsuredPerson.objects.bulk_create(
-        [
-            InsuredPerson(
-                agency_id=batch.agency_id,
-                first_name=r["first_name"],
-                last_name=r["last_name"],
-                phone=r["phone"],
-                email=r["email"],
-                birth_date=r["birth_date"],
-                marketing_consent=r["consent"],
-                consent_at=now if r["consent"] else None,
-                consent_source=InsuredPerson.ConsentSource.IMPORT if r["consent"] else "",
-            )
-            for r in batch.rows
-        ],
-        batch_size=2000,
+    if batch.state == ImportBatch.State.DONE:
+        raise SmsError(_("Ten plik został już zaimportowany."))
+    if batch.is_working and not _is_stale(batch, now):
+        return batch  # a second click while it runs changes nothing
+    if not batch.good:
+        raise SmsError(_("W pliku nie ma poprawnych wierszy do zaimportowania."))
+    batch.state, batch.failure, batch.started_at = ImportBatch.State.QUEUED, "", now
+    batch.save(update_fields=["state", "failure", "started_at"])
+    queue_after_commit(
+        "notifications.sms.tasks.sms_import_run", batch.pk, sweeper="the import page's button"
     )
-    policies, vehicles = [], []
-    for person, r in zip(persons, batch.rows, strict=True):
-        if r["policy"]:
-            policies.append(
-                Policy(
-                    agency_id=batch.agency_id,
-                    person=person,
-                    number=r["policy"],
-                    insurer=r["insurer"],
-                    end_date=r["end_date"],
-                    premium=r.get("premium"),
-                )
+    return batch
+
+
+def import_run(*, batch_id: int, chunk: int = CHUNK) -> ImportBatch | None:
+    """Import a started batch in one transaction: every good row lands, or none does."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.QUEUED).update(
+        state=ImportBatch.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None  # gone, done, or another worker has it
+    batch = ImportBatch.objects.get(pk=batch_id)
+    _report_progress(batch.pk, 0)
+    try:
+        with transaction.atomic():
+            imported = _import_rows(batch, chunk)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                state=ImportBatch.State.DONE, imported=imported, imported_at=timezone.now()
             )
-        if r["registration"]:
-            vehicles.append(
-                Vehicle(
-                    agency_id=batch.agency_id,
-                    person=person,
-                    registration=r["registration"],
-                    inspection_date=r["inspection_date"],
+    except IntegrityError:
+        logger.warning("import %s: a policy number is already taken", batch.pk, exc_info=True)
+        _fail(batch, _("część numerów polis jest już w bazie (dodano je po wczytaniu pliku)"))
+    except Exception:
+        # Anything else also leaves the base as it was; the page says so.
+        logger.exception("import %s failed", batch.pk)
+        _fail(batch, _("błąd podczas zapisu"))
+    finally:
+        cache.delete(_progress_key(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def _fail(batch: ImportBatch, reason: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.FAILED, failure=reason[:300]
+    )
+
+
+def _import_rows(batch: ImportBatch, chunk: int) -> int:
+    now = timezone.now()
+    done = 0
+    for start in range(0, len(batch.rows), chunk):
+        rows = batch.rows[start : start + chunk]
+        persons = InsuredPerson.objects.bulk_create([_person(batch, r, now) for r in rows])
+        policies, vehicles = [], []
+        for person, r in zip(persons, rows, strict=True):
+            if r["policy"]:
+                policies.append(
+                    Policy(
+                        agency_id=batch.agency_id,
+                        person=person,
+                        number=r["policy"],
+                        insurer=r["insurer"],
+                        end_date=r["end_date"],
+                        premium=r.get("premium"),
+                    )
                 )
-            )
-    Policy.objects.bulk_create(policies, batch_size=2000)
-    Vehicle.objects.bulk_create(vehicles, batch_size=2000)
-    batch.imported_at = now
-    batch.save(update_fields=["imported_at"])
-    return len(persons)
+            if r["registration"]:
+                vehicles.append(
+                    Vehicle(
+                        agency_id=batch.agency_id,
+                        person=person,
+                        registration=r["registration"],
+                        inspection_date=r["inspection_date"],
+                    )
+                )
+        Policy.objects.bulk_create(policies)
+        Vehicle.objects.bulk_create(vehicles)
+        done += len(persons)
+        _report_progress(batch.pk, done)
+    return done
+
+
+def _person(batch: ImportBatch, r: dict[str, Any], now: datetime) -> InsuredPerson:
+    return InsuredPerson(
+        agency_id=batch.agency_id,
+        first_name=r["first_name"],
+        last_name=r["last_name"],
+        phone=r["phone"],
+        email=r["email"],
+        birth_date=r["birth_date"],
+        marketing_consent=r["consent"],
+        consent_at=now if r["consent"] else None,
+        consent_source=InsuredPerson.ConsentSource.IMPORT if r["consent"] else "",
+    )
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    state: str
+    done: int
+    total: int
+    imported: int
+    failure: str
+    stale: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportBatch.State.DONE, ImportBatch.State.FAILED)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "done": self.done,
+            "total": self.total,
+            "imported": self.imported,
+            "finished": self.finished,
+            "failure": self.failure,
+        }
+
+
+def import_progress(batch: ImportBatch) -> ImportProgress:
+    """Where a batch's import stands: rows written so far of the good rows."""
+    if batch.state == ImportBatch.State.DONE:
+        done = batch.imported
+    elif batch.state == ImportBatch.State.RUNNING:
+        done = int(cache.get(_progress_key(batch.pk)) or 0)
+    else:
+        done = 0
+    return ImportProgress(
+        state=batch.state,
+        done=done,
+        total=batch.good,
+        imported=batch.imported,
+        failure=batch.failure,
+        stale=_is_stale(batch, timezone.now()),
+    )

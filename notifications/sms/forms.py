@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from stdnum.pl import nip as stdnum_nip
 
@@ -12,6 +13,7 @@ from accounts.models import User
 from . import gsm7
 from .fields import FIELDS, unknown_fields
 from .models import (
+    Agency,
     InsuredPerson,
     Message,
     MessageType,
@@ -126,7 +128,8 @@ class SenderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = [("", _("— Bramka SMS —"))] + [
+        preset = cast(forms.ChoiceField, self.fields["preset"])  # declared above
+        preset.choices = [("", _("— Bramka SMS —"))] + [
             (name, name) for name in settings.SMS_SENDER_PRESETS
         ]
 
@@ -231,13 +234,21 @@ class MessageFilterForm(forms.Form):
 
     def __init__(self, *args: Any, templates: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wzor"].choices = [("", _("wszystkie")), *templates]
+        self.template_names = dict(templates)
+        template = cast(forms.TypedChoiceField, self.fields["wzor"])  # declared above
+        template.choices = [("", _("wszystkie")), *templates]
 
 
 class RuleForm(forms.ModelForm):
     class Meta:
         model = ReminderRule
         fields = ["template", "days_ahead", "enabled"]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the agency's own templates can be picked (another's id is "not a choice").
+        template = cast(forms.ModelChoiceField, self.fields["template"])  # the FK's field
+        template.queryset = Template.objects.filter(agency=agency)
 
 
 class ScheduleForm(forms.Form):
@@ -267,5 +278,5 @@ def field_choices() -> list[tuple[str, object]]:
     return list(FIELDS.items())
 
 
-def kinds() -> list[tuple[str, str]]:
+def kinds() -> list[tuple[str, str | Promise]]:
     return list(MessageType.choices)

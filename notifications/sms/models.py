@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +35,56 @@ def default_window_end() -> int:
     return int(settings.SMS_WINDOW_END)
 
 
+def normalise_sender(name: str) -> str:
+    """A sender name as operators compare them: no case, spaces or look-alike characters."""
+    plain = gsm7.transliterate(name).upper()
+    plain = re.sub(r"[^A-Z0-9]", "", plain)
+    return plain.translate(str.maketrans("0158", "OISB"))
+
+
+class RefusedSenderName(models.Model):
+    """A sender name operators block (public bodies, banks, couriers, insurers), with why."""
+
+    class Category(models.TextChoices):
+        PUBLIC = "public", _("instytucja publiczna")
+        BANK = "bank", _("bank")
+        COURIER = "courier", _("firma kurierska lub poczta")
+        INSURER = "insurer", _("zakład ubezpieczeń")
+        OTHER = "other", _("inna")
+
+    name = models.CharField(_("nazwa"), max_length=40, unique=True)
+    category = models.CharField(
+        _("rodzaj"), max_length=10, choices=Category.choices, default=Category.OTHER
+    )
+    reason = models.CharField(_("powód"), max_length=300)
+
+    class Meta:
+        verbose_name = _("zakazana nazwa nadawcy")
+        verbose_name_plural = _("zakazane nazwy nadawców")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches(self, candidate: str) -> bool:
+        own, other = normalise_sender(self.name), normalise_sender(candidate)
+        if not own:
+            return False
+        # Short names (ING, ZUS) only as the whole name, or words like "WINGS" would fall.
+        return other == own if len(own) < 4 else own in other
+
+    def is_among(self, insurers: Iterable["RefusedSenderName"]) -> bool:
+        """Whether this insurer's name is one of these (or part of one: Hestia in Ergo Hestia)."""
+        if self.category != self.Category.INSURER:
+            return False
+        own = normalise_sender(self.name)
+        for insurer in insurers:
+            theirs = normalise_sender(insurer.name)
+            if own and (own == theirs if len(own) < 4 else own in theirs):
+                return True
+        return False
+
+
 class Agency(models.Model):
     """An organisation of kind SMS_AGENCY as a user of the module; its row is the balance lock."""
 
@@ -61,6 +112,15 @@ class Agency(models.Model):
     sender_requested_at = models.DateTimeField(_("zgłoszono nazwę"), null=True, blank=True)
     sender_decided_at = models.DateTimeField(_("rozpatrzono nazwę"), null=True, blank=True)
     agent_phone = models.CharField(_("telefon agenta w SMS"), max_length=20, blank=True)
+    # Set by staff once the agency has shown its agency agreement: the names of these
+    # insurers are no imitation when this agency uses them.
+    own_insurers = models.ManyToManyField(
+        RefusedSenderName,
+        verbose_name=_("ubezpieczyciele, których agencja reprezentuje"),
+        blank=True,
+        related_name="represented_by",
+        limit_choices_to={"category": "insurer"},
+    )
     reminder_hour = models.PositiveSmallIntegerField(_("godzina przypomnień"), default=9)
     window_start = models.PositiveSmallIntegerField(
         _("wysyłka od godziny"), default=default_window_start
@@ -87,35 +147,6 @@ class Agency(models.Model):
         ):
             return self.sender_name
         return settings.SMS_DEFAULT_SENDER
-
-
-def normalise_sender(name: str) -> str:
-    """A sender name as operators compare them: no case, spaces or look-alike characters."""
-    plain = gsm7.transliterate(name).upper()
-    plain = re.sub(r"[^A-Z0-9]", "", plain)
-    return plain.translate(str.maketrans("0158", "OISB"))
-
-
-class RefusedSenderName(models.Model):
-    """A sender name operators block (public bodies, banks, couriers, insurers), with why."""
-
-    name = models.CharField(_("nazwa"), max_length=40, unique=True)
-    reason = models.CharField(_("powód"), max_length=300)
-
-    class Meta:
-        verbose_name = _("zakazana nazwa nadawcy")
-        verbose_name_plural = _("zakazane nazwy nadawców")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def matches(self, candidate: str) -> bool:
-        own, other = normalise_sender(self.name), normalise_sender(candidate)
-        if not own:
-            return False
-        # Short names (ING, ZUS) only as the whole name, or words like "WINGS" would fall.
-        return other == own if len(own) < 4 else own in other
 
 
 class Activation(models.Model):
@@ -311,8 +342,8 @@ class Message(models.Model):
         UNDELIVERED = "undelivered", _("nie dostarczona")
         FAILED = "failed", _("błąd wysyłki")
 
-    FINAL = frozenset({Status.DELIVERED, Status.UNDELIVERED, Status.FAILED})
-    RANK = {Status.QUEUED: 0, Status.SENT: 1}
+    FINAL: frozenset[str] = frozenset({Status.DELIVERED, Status.UNDELIVERED, Status.FAILED})
+    RANK: dict[str, int] = {Status.QUEUED: 0, Status.SENT: 1}
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="messages")
     template = models.ForeignKey(
@@ -361,7 +392,10 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["agency", "reminder_key"], name="sms_reminder_once")
         ]
         indexes = [
+            # The list's order, for seeking to a page (selectors.KeysetPage), and the
+            # same under the status filter.
             models.Index(fields=["agency", "-queued_at", "-id"]),
+            models.Index(fields=["agency", "status", "-queued_at", "-id"]),
             models.Index(fields=["gateway_id"]),
         ]
 
@@ -536,13 +570,29 @@ class TopUp(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A CSV file read but not imported: good rows wait for the user's confirmation."""
+    """A CSV file read but not imported: good rows wait for the user's confirmation.
+
+    Once confirmed, a worker imports every good row in one transaction: either all
+    of them land in the base or none does, and the batch says which (and why not).
+    """
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("czeka na potwierdzenie")
+        QUEUED = "queued", _("w kolejce")
+        RUNNING = "running", _("importujemy")
+        DONE = "done", _("zaimportowano")
+        FAILED = "failed", _("nie zaimportowano")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=200)
     rows = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(_("poprawnych wierszy"), default=0)
+    state = models.CharField(_("stan"), max_length=10, choices=State.choices, default=State.PREVIEW)
+    imported = models.PositiveIntegerField(_("zaimportowano osób"), default=0)
+    failure = models.CharField(_("przyczyna niepowodzenia"), max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -552,3 +602,7 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

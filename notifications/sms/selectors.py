@@ -1,8 +1,10 @@
 """Reads of the SMS module: whom a template's type matches, the message list."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -15,7 +17,7 @@ from .fields import Target
 from .models import Agency, Instalment, InsuredPerson, Message, MessageType, Policy, Vehicle
 
 # How far ahead each type looks when sending "to everyone it matches".
-HORIZON = {
+HORIZON: dict[str, int] = {
     MessageType.INSPECTION: 14,
     MessageType.RENEWAL: 30,
     MessageType.POLICY_END: 30,
@@ -61,12 +63,17 @@ def targets_for_persons(
     for person in persons:
         target = Target(person)
         if kind == MessageType.INSPECTION:
-            vehicles = sorted(
-                (v for v in person.vehicles.all() if v.inspection_date),
-                key=lambda v: (v.inspection_date < on, v.inspection_date),
+            # The next inspection first, then the most recently missed one.
+            dated = sorted(
+                (
+                    (v.inspection_date < on, v.inspection_date, v.pk, v)
+                    for v in person.vehicles.all()
+                    if v.inspection_date is not None
+                ),
+                key=lambda item: item[:3],
             )
-            if vehicles:
-                target.vehicle, target.due = vehicles[0], vehicles[0].inspection_date
+            if dated:
+                _missed, target.due, _pk, target.vehicle = dated[0]
         elif kind in (MessageType.RENEWAL, MessageType.POLICY_END, MessageType.INSTALMENT):
             policies = sorted(person.policies.all(), key=lambda p: (p.end_date < on, p.end_date))
             if policies:
@@ -83,6 +90,10 @@ def messages_of(agency: Agency) -> QuerySet[Message]:
     return Message.objects.filter(agency=agency)
 
 
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def filter_messages(
     messages: QuerySet[Message],
     *,
@@ -94,10 +105,11 @@ def filter_messages(
 ) -> QuerySet[Message]:
     if status:
         messages = messages.filter(status=status)
+    # Local midnights, not the date of each row: a range the index can seek to.
     if date_from:
-        messages = messages.filter(queued_at__date__gte=date_from)
+        messages = messages.filter(queued_at__gte=_local_midnight(date_from))
     if date_to:
-        messages = messages.filter(queued_at__date__lte=date_to)
+        messages = messages.filter(queued_at__lt=_local_midnight(date_to + timedelta(days=1)))
     if template_id:
         messages = messages.filter(template_id=template_id)
     if recipient:
@@ -108,7 +120,15 @@ def filter_messages(
     return messages
 
 
-def last_30_days(agency: Agency, today: date) -> list[dict[str, object]]:
+class DayFigures(TypedDict):
+    day: date
+    sent: int
+    delivered: int
+    failed: int
+    spent: Decimal
+
+
+def last_30_days(agency: Agency, today: date) -> list[DayFigures]:
     """Per day: sent, delivered, failed and money spent (net of returns)."""
     start = today - timedelta(days=29)
     rows = (
@@ -124,33 +144,33 @@ def last_30_days(agency: Agency, today: date) -> list[dict[str, object]]:
             spent=Sum("cost", filter=~Q(status=Message.Status.FAILED)),
         )
     )
-    by_day = {row["day"]: row for row in rows}
-    days = []
+    by_day: dict[date, Mapping[str, Any]] = {row["day"]: row for row in rows}
+    days: list[DayFigures] = []
     for offset in range(30):
         day = start + timedelta(days=offset)
         row = by_day.get(day, {})
         days.append(
-            {
-                "day": day,
-                "sent": row.get("sent", 0),
-                "delivered": row.get("delivered", 0),
-                "failed": row.get("failed", 0),
-                "spent": row.get("spent") or 0,
-            }
+            DayFigures(
+                day=day,
+                sent=row.get("sent", 0),
+                delivered=row.get("delivered", 0),
+                failed=row.get("failed", 0),
+                spent=row.get("spent") or Decimal("0.00"),
+            )
         )
     return days
 
 
-def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
+def chart_svg(days: list[DayFigures]) -> dict[str, object]:
     """Bars of sent / delivered / failed per day and the money spent, as SVG coordinates."""
     width, height, pad = 600, 160, 20
-    top = max([int(d["sent"]) for d in days] + [1])  # type: ignore[call-overload]  # ints
+    top = max([d["sent"] for d in days] + [1])
     step = (width - pad) / len(days)
     bars = []
     for index, d in enumerate(days):
         x = pad + index * step
-        for offset, key in enumerate(("sent", "delivered", "failed")):
-            value = int(d[key])  # type: ignore[call-overload]  # counts are ints
+        counts = (("sent", d["sent"]), ("delivered", d["delivered"]), ("failed", d["failed"]))
+        for offset, (key, value) in enumerate(counts):
             h = (height - pad) * value / top
             bars.append(
                 {
@@ -162,7 +182,7 @@ def chart_svg(days: list[dict[str, object]]) -> dict[str, object]:
                     "title": f"{d['day']:%d.%m}: {key} {value}",
                 }
             )
-    spent = sum((d["spent"] for d in days), start=0)  # type: ignore[arg-type]  # Decimals
+    spent = sum((d["spent"] for d in days), start=Decimal("0.00"))
     return {"width": width, "height": height, "bars": bars, "top": top, "spent": spent}
 
 
@@ -211,28 +231,99 @@ def message_rows(
     return mark_safe("".join(html))  # noqa: S308 - every cell above is escaped
 
 
-@dataclass
-class SlicePage:
-    """A page of a long list without counting it: one row more tells whether more follow.
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the message list: the (queued_at, id) of a row, as it reads in a link."""
 
-    An agency keeps hundreds of thousands of messages; counting them all on each
-    visit would cost more than the rest of the page together.
+    queued_at: datetime
+    pk: int
+
+    def __str__(self) -> str:
+        micros = (self.queued_at - _EPOCH) // timedelta(microseconds=1)
+        return f"{micros}.{self.pk}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "Cursor | None":
+        """The cursor a link carries, or None for anything else (a hand-edited URL)."""
+        micros, dot, pk = (raw or "").partition(".")
+        if not dot or not micros.lstrip("-").isdigit() or not pk.isdigit():
+            return None
+        try:
+            return cls(_EPOCH + timedelta(microseconds=int(micros)), int(pk))
+        except OverflowError:
+            return None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class KeysetPage:
+    """A page of the message list found by seeking, not by counting or skipping.
+
+    An agency keeps hundreds of thousands of messages: the next page starts after
+    the last row shown (an index range), so page 1000 costs what page 1 does. An
+    old `?strona=N` link still works by skipping rows, which is slow only when deep.
     """
 
     rows: list[tuple]
-    number: int
     has_next: bool
+    has_previous: bool
+    number: int | None = None  # only on a page reached by its number
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def next_cursor(self) -> str:
+        return str(_cursor_of(self.rows[-1])) if self.has_next else ""
+
+    @property
+    def previous_cursor(self) -> str:
+        return str(_cursor_of(self.rows[0])) if self.has_previous and self.rows else ""
 
     @classmethod
-    def of(cls, queryset: QuerySet, number: str | None, per_page: int) -> "SlicePage":
+    def of(
+        cls,
+        rows: QuerySet,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        number: str | None = None,
+        per_page: int = 50,
+    ) -> "KeysetPage":
+        """`rows`: values_list(*MESSAGE_ROW) of messages, not yet ordered."""
+        newest_first = rows.order_by("-queued_at", "-pk")
+        if cursor := Cursor.parse(after):
+            # The bound on queued_at alone is what the index can seek to; the rest
+            # breaks ties between messages queued in the same microsecond.
+            found = list(
+                newest_first.filter(queued_at__lte=cursor.queued_at).filter(
+                    Q(queued_at__lt=cursor.queued_at) | Q(pk__lt=cursor.pk)
+                )[: per_page + 1]
+            )
+            return cls(found[:per_page], has_next=len(found) > per_page, has_previous=True)
+        if cursor := Cursor.parse(before):
+            oldest_first = rows.order_by("queued_at", "pk")
+            found = list(
+                oldest_first.filter(queued_at__gte=cursor.queued_at).filter(
+                    Q(queued_at__gt=cursor.queued_at) | Q(pk__gt=cursor.pk)
+                )[: per_page + 1]
+            )
+            return cls(found[:per_page][::-1], has_next=True, has_previous=len(found) > per_page)
         try:
             page = max(1, min(int(number or 1), 100_000))
         except ValueError:
             page = 1
         start = (page - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
-        return cls(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+        found = list(newest_first[start : start + per_page + 1])
+        return cls(
+            found[:per_page],
+            has_next=len(found) > per_page,
+            has_previous=page > 1,
+            number=page if page > 1 else None,
+        )
+
+
+_QUEUED_AT, _PK = MESSAGE_ROW.index("queued_at"), MESSAGE_ROW.index("pk")
+
+
+def _cursor_of(row: tuple) -> Cursor:
+    return Cursor(row[_QUEUED_AT], row[_PK])

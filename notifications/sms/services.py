@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -189,9 +189,11 @@ def agency_grant_to_user(*, agency: Agency, user: User) -> Membership:
 # Sender names -----------------------------------------------------------------------
 
 
-def sender_name_refusal(name: str) -> RefusedSenderName | None:
+def sender_name_refusal(name: str, *, agency: Agency | None = None) -> RefusedSenderName | None:
+    """The listed name this one imitates, except the insurers the agency itself represents."""
+    own = list(agency.own_insurers.all()) if agency is not None else []
     for refused in RefusedSenderName.objects.all():
-        if refused.matches(name):
+        if refused.matches(name) and not refused.is_among(own):
             return refused
     return None
 
@@ -206,7 +208,7 @@ def sender_name_choose(*, agency: Agency, name: str) -> Agency:
     elif name in settings.SMS_SENDER_PRESETS:
         agency.sender_name, agency.sender_state = name, Agency.SenderState.PRESET
     else:
-        refused = sender_name_refusal(name)
+        refused = sender_name_refusal(name, agency=agency)
         if refused is not None:
             raise SmsError(
                 _("Nazwy „%(name)s” nie można używać: %(reason)s")
@@ -302,7 +304,7 @@ def _message_refund(message: Message, reason: str) -> None:
         kind=LedgerEntry.Kind.RETURN,
         amount=message.cost,
         parts=message.parts,
-        price_per_part=message.debit.price_per_part if message.debit_id else None,
+        price_per_part=message.debit.price_per_part if message.debit is not None else None,
         reason=_("Zwrot za SMS %(id)s: %(reason)s") % {"id": message.pk, "reason": reason},
     )
     message.refund = entry
@@ -568,7 +570,8 @@ def _messages_insert(rows: list[Message]) -> list[Message]:
         return Message.objects.bulk_create(rows, batch_size=2000)
     fields = Message._meta.concrete_fields
     table = Message._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has its column (only a private, virtual one has None).
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -688,7 +691,7 @@ def _mark_sent(rows: list[Message], now: datetime) -> None:
         )
         return
     values = ", ".join(["(%s::bigint, %s::varchar)"] * len(rows))
-    params: list[object] = [Message.Status.SENT, now]
+    params: list[str | int | datetime] = [Message.Status.SENT, now]
     for row in rows:
         params += [row.pk, row.gateway_id]
     with connection.cursor() as cursor:

@@ -33,3 +33,13 @@ def sms_reminders_run() -> int:
     from .reminders import reminders_run
 
     return reminders_run()
+
+
+# One import of up to 50 000 rows runs in one transaction: it gets more time than
+# the default limit, and less than csv_import.STALE_AFTER.
+@shared_task(soft_time_limit=600, time_limit=660)
+def sms_import_run(batch_id: int) -> int:
+    from .csv_import import import_run
+
+    batch = import_run(batch_id=batch_id)
+    return batch.imported if batch is not None else 0

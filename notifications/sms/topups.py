@@ -12,7 +12,7 @@ import mt940
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.downloads import file_download
 from accounts.models import User
-from invoicing.models import Invoice
+from invoicing.models import Invoice, PaymentMethod
 from invoicing.pdf import invoice_pdf, invoice_pdf_filename
 from invoicing.services import Buyer, InvoiceLine, invoice_issue
 from payments import services as payment_services
@@ -49,7 +49,7 @@ class IncomingTransfer:
 # Online -------------------------------------------------------------------------------
 
 
-def topup_start_online(*, agency: Agency, amount: Decimal, request: HttpRequest) -> str:
+def topup_start_online(*, agency: Agency, amount: Decimal, user: User) -> str:
     """Open a payment for a new top-up; the balance is credited when payments confirms it."""
     topup = TopUp.objects.create(agency=agency, source=TopUp.Source.ONLINE, amount=amount)
     try:
@@ -58,7 +58,7 @@ def topup_start_online(*, agency: Agency, amount: Decimal, request: HttpRequest)
             payable_id=str(topup.pk),
             amount=amount,
             description=f"Doladowanie SMS {agency.registration_code}",
-            customer_email=agency.organisation.email or request.user.email,
+            customer_email=agency.organisation.email or user.email,
             method=Payment.Method.BLIK,
             success_url=reverse("sms:account"),
             cancel_url=reverse("sms:account"),
@@ -93,6 +93,23 @@ def _credit(topup: TopUp, reason: str) -> TopUp:
     return topup
 
 
+# How an online payment's method reads on the invoice; Przelewy24 is a bank transfer.
+_INVOICE_METHODS: dict[str, PaymentMethod] = {
+    Payment.Method.BLIK: PaymentMethod.MOBILE,
+    Payment.Method.CARD: PaymentMethod.CARD,
+    Payment.Method.P24: PaymentMethod.TRANSFER,
+}
+
+
+def topup_payment_method(topup: TopUp) -> PaymentMethod:
+    """How the agency paid: a transfer seen on a statement, else the online payment's method."""
+    if topup.source == TopUp.Source.TRANSFER or topup.payment is None:
+        return PaymentMethod.TRANSFER
+    # An online top-up is opened as BLIK; a provider that reports no method leaves it so.
+    method = topup.payment.method or Payment.Method.BLIK
+    return _INVOICE_METHODS.get(method, PaymentMethod.MOBILE)
+
+
 def topup_invoice(*, topup: TopUp) -> Invoice:
     """Issue the VAT invoice of a credited top-up; invoicing e-mails its PDF after commit."""
     organisation = topup.agency.organisation
@@ -114,25 +131,24 @@ def topup_invoice(*, topup: TopUp) -> Invoice:
         topic=topup.invoice_topic,
         paid_at=topup.credited_at or timezone.now(),
         send_to=organisation.email,
-    )
-
-
-def _topics_of(agency: Agency) -> QuerySet[TopUp]:
-    return (
-        TopUp.objects.filter(agency=agency)
-        .annotate(topic=Concat(Value("sms-topup:"), Cast("pk", CharField())))
-        .values("topic")
+        payment_method=topup_payment_method(topup),
     )
 
 
 def invoices_of(agency: Agency) -> QuerySet[Invoice]:
     """The agency's top-up invoices, newest first."""
+    # Each top-up's invoice topic, as invoicing names it (TopUp.invoice_topic).
+    topics = (
+        TopUp.objects.filter(agency=agency)
+        .annotate(topic=Concat(Value("sms-topup:"), Cast("pk", CharField())))
+        .values("topic")
+    )
     return Invoice.objects.filter(
-        topic__startswith="sms-topup:", topic__in=Subquery(_topics_of(agency))
+        topic__startswith="sms-topup:", topic__in=Subquery(topics)
     ).order_by("-issued_at")
 
 
-def invoice_pdf_response(*, agency: Agency, pk: int) -> HttpResponse:
+def invoice_pdf_response(*, agency: Agency, pk: int) -> HttpResponseBase:
     invoice = get_object_or_404(invoices_of(agency), pk=pk)
     return file_download(invoice_pdf(invoice), filename=invoice_pdf_filename(invoice))
 

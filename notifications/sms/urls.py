@@ -26,6 +26,11 @@ urlpatterns = [
     path(
         "ubezpieczeni/import/<int:pk>/", views.person_import_preview, name="person-import-preview"
     ),
+    path(
+        "ubezpieczeni/import/<int:pk>/stan/",
+        views.person_import_status,
+        name="person-import-status",
+    ),
     path("wyslij/", views.send_start, name="send"),
     path("wyslij/podglad/", views.send_preview, name="send-preview"),
     path("wyslij/potwierdz/", views.send_confirm, name="send-confirm"),

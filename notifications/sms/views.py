@@ -15,6 +15,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
@@ -32,7 +33,7 @@ from accounts.decorators import no_referrer
 from accounts.downloads import csv_download
 
 from . import csv_import, gsm7, selectors, services, topups
-from .decorators import agency_required
+from .decorators import agency_required, request_user
 from .fields import FIELDS, SAMPLE, sample_text
 from .forms import (
     CsvImportForm,
@@ -180,7 +181,12 @@ def configuration(request: HttpRequest) -> HttpResponse:
         services.agency_settings_update(agency=agency, **schedule.cleaned_data)
         flash.success(request, _("Zapisano godziny wysyłki."))
         return redirect("sms:configuration")
-    context = {"agency": agency, "form": form, "schedule": schedule}
+    context = {
+        "agency": agency,
+        "form": form,
+        "schedule": schedule,
+        "own_insurers": list(agency.own_insurers.all()),
+    }
     return render(request, "sms/configuration.html", context)
 
 
@@ -333,20 +339,34 @@ def person_import(request: HttpRequest) -> HttpResponse:
     return render(request, "sms/person_import.html", {"form": form})
 
 
+def _get_import_for_agency(request: HttpRequest, pk: int) -> csv_import.ImportBatch:
+    # The rows stay in the database until a page shows them: a poll reads only the counts.
+    batches = csv_import.ImportBatch.objects.defer("rows", "errors")
+    return get_object_or_404(batches, pk=pk, agency=_agency(request))
+
+
 @agency_required
 @require_http_methods(["GET", "POST"])
 def person_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(csv_import.ImportBatch, pk=pk, agency=_agency(request))
+    batch = _get_import_for_agency(request, pk)
     if request.method == "POST":
         try:
-            count = csv_import.import_confirm(batch=batch)
+            csv_import.import_start(batch=batch)
         except services.SmsError as error:
             flash.error(request, error.message)
-        else:
-            flash.success(request, _("Zaimportowano %(n)s osób.") % {"n": count})
-            return redirect("sms:persons")
-    context = {"batch": batch, "errors": batch.errors[:500], "sample": batch.rows[:20]}
+        return redirect("sms:person-import-preview", pk=batch.pk)
+    progress = csv_import.import_progress(batch)
+    context: dict[str, Any] = {"batch": batch, "progress": progress}
+    if not batch.is_working:
+        context["errors"] = batch.errors[:500]
     return render(request, "sms/person_import_preview.html", context)
+
+
+@agency_required
+@require_GET
+def person_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_import_for_agency(request, pk)
+    return JsonResponse(csv_import.import_progress(batch).as_json())
 
 
 # Sending ----------------------------------------------------------------------------
@@ -407,14 +427,14 @@ def send_preview(request: HttpRequest) -> HttpResponse:
 
 @agency_required
 @require_POST
-def send_confirm(request: HttpRequest) -> HttpResponse:
+def send_confirm(request: HttpRequest) -> HttpResponseBase:
     template, ids, mode = _send_inputs(request)
     preview = _preview_for(request, template, ids, mode)
     if request.POST.get("cost") != str(preview.cost):
         flash.warning(request, _("Dane zmieniły się od podglądu: sprawdź go jeszcze raz."))
         return send_preview(request)
     try:
-        sent = services.sms_send(agency=_agency(request), preview=preview, by=request.user)
+        sent = services.sms_send(agency=_agency(request), preview=preview, by=request_user(request))
     except services.SmsError as error:
         flash.error(request, error.message)
         return send_preview(request)
@@ -451,10 +471,15 @@ def _filtered_messages(request: HttpRequest) -> tuple[MessageFilterForm, Any]:
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
     form, messages = _filtered_messages(request)
-    rows = messages.order_by("-queued_at", "-pk").values_list(*selectors.MESSAGE_ROW)
-    page = selectors.SlicePage.of(rows, request.GET.get("strona"), 50)
+    page = selectors.KeysetPage.of(
+        messages.values_list(*selectors.MESSAGE_ROW),
+        after=request.GET.get("po"),
+        before=request.GET.get("przed"),
+        number=request.GET.get("strona"),
+    )
     query = request.GET.copy()
-    query.pop("strona", None)
+    for paging in ("po", "przed", "strona"):
+        query.pop(paging, None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context = {
         "form": form,
@@ -468,7 +493,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": selectors.message_rows(
             page.rows,
-            templates=dict(form.fields["wzor"].choices[1:]),
+            templates=form.template_names,
             detail_base=reverse("sms:messages"),
         ),
         "query": query.urlencode(),
@@ -580,7 +605,9 @@ def topup_online(request: HttpRequest) -> HttpResponse:
         return redirect("sms:account")
     try:
         redirect_url = topups.topup_start_online(
-            agency=_agency(request), amount=form.cleaned_data["amount"], request=request
+            agency=_agency(request),
+            amount=form.cleaned_data["amount"],
+            user=request_user(request),
         )
     except services.SmsError as error:
         flash.error(request, error.message)
@@ -592,7 +619,7 @@ def topup_online(request: HttpRequest) -> HttpResponse:
 
 @agency_required
 @require_GET
-def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     return topups.invoice_pdf_response(agency=_agency(request), pk=pk)
 
 
@@ -603,8 +630,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
-    form = RuleForm(request.POST or None)
-    form.fields["template"].queryset = Template.objects.filter(agency=agency)
+    form = RuleForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         services.rule_save(
             agency=agency,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from notifications.sms import services
 from notifications.sms.models import Agency, InsuredPerson, Policy, Template, Vehicle
+from tests.invoicing.conftest import fa3_schema  # noqa: F401  (the official FA(3) XSD, shared)
 
 
 @pytest.fixture(autouse=True)

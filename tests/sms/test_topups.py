@@ -1,12 +1,19 @@
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from lxml import etree
+from pypdf import PdfReader
 
+from invoicing.ksef import FA3_NAMESPACE, invoice_fa3_xml
 from invoicing.models import Invoice
+from invoicing.pdf import invoice_pdf
 from notifications.sms import services, topups
 from notifications.sms.models import StatementLine, TopUp
+
+NS = {"fa": FA3_NAMESPACE}
 
 MT940 = """:20:STARTUMS
 :25:PL76114020040000350243465646
@@ -91,3 +98,64 @@ def test_another_agencys_invoice_answers_404(charlie_client, agency, staff) -> N
     invoice = Invoice.objects.get()
     assert charlie_client.get(f"/sms/konto/faktury/{invoice.pk}/pdf/").status_code == 404
     assert invoice.number not in charlie_client.get("/sms/konto/").content.decode()
+
+
+def _pdf_text(invoice: Invoice) -> str:
+    return "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(invoice_pdf(invoice))).pages
+    )
+
+
+def _fa3_payment_form(schema: etree.XMLSchema, invoice: Invoice) -> str | None:
+    document = etree.fromstring(invoice_fa3_xml(invoice))
+    assert schema.validate(document), schema.error_log
+    return document.findtext("fa:Fa/fa:Platnosc/fa:FormaPlatnosci", namespaces=NS)
+
+
+def test_a_statement_top_ups_invoice_says_it_was_paid_by_transfer(
+    agency, staff, fa3_schema
+) -> None:
+    topups.statement_post(filename="wyciag.sta", raw=MT940.encode(), by=staff)
+    invoice = Invoice.objects.get()
+    assert invoice.payment_method == Invoice.PaymentMethod.TRANSFER
+    assert "Forma płatności przelew" in _pdf_text(invoice)
+    assert _fa3_payment_form(fa3_schema, invoice) == "6"
+
+
+def test_a_manually_assigned_transfer_is_invoiced_as_a_transfer(
+    agency, other_agency, staff
+) -> None:
+    topups.statement_post(filename="wyciag.csv", raw=CSV.encode(), by=staff)
+    topups.statement_line_assign(line=StatementLine.objects.get(state="unmatched"), agency=agency)
+    methods = list(Invoice.objects.values_list("payment_method", flat=True))
+    assert methods == ["transfer", "transfer"]
+
+
+@pytest.mark.parametrize(
+    ("method", "paid", "label", "code"),
+    [
+        ("blik", {"blik_code": "123456"}, "płatność mobilna (BLIK)", "7"),
+        ("card", {}, "karta płatnicza", "2"),
+        ("p24", {}, "przelew", "6"),
+    ],
+)
+def test_an_online_top_ups_invoice_says_how_it_was_paid(
+    alice_client,
+    agency,
+    settings,
+    fa3_schema,
+    django_capture_on_commit_callbacks,
+    method,
+    paid,
+    label,
+    code,
+) -> None:
+    settings.PAYMENT_PROVIDER = "sandbox"
+    settings.SANDBOX_WEBHOOK_DELIVERY = "internal"
+    response = alice_client.post("/sms/konto/doladuj/", {"amount": "100.00"})
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(response["Location"], {"method": method, "action": "pay", **paid})
+    invoice = Invoice.objects.get()
+    assert TopUp.objects.get().payment.method == method
+    assert f"Forma płatności {label}" in _pdf_text(invoice)
+    assert _fa3_payment_form(fa3_schema, invoice) == code

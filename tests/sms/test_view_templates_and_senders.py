@@ -116,3 +116,75 @@ def test_staff_authorise_in_the_admin(staff_client, agency) -> None:
     )
     agency.refresh_from_db()
     assert agency.sender_state == "authorised"
+
+
+def _represent(agency: Agency, *insurers: str) -> None:
+    agency.own_insurers.set(RefusedSenderName.objects.filter(name__in=insurers))
+
+
+@pytest.mark.parametrize("name", ["Warta Kowal", "WARTA  kow", "W.A.R.T.A", "L1nk4 Agent"])
+def test_an_insurers_name_is_refused_except_for_its_own_agency(agency, other_agency, name) -> None:
+    _represent(other_agency, "Warta", "Link4")
+    with pytest.raises(services.SmsError, match="zakład ubezpieczeń"):
+        services.sender_name_choose(agency=agency, name=name)
+    chosen = services.sender_name_choose(agency=other_agency, name=name)
+    assert chosen.sender_state == Agency.SenderState.PENDING
+    assert chosen.effective_sender == "Bramka SMS"
+
+
+def test_representing_one_insurer_does_not_free_the_others(other_agency) -> None:
+    _represent(other_agency, "Warta")
+    with pytest.raises(services.SmsError, match="zakład ubezpieczeń"):
+        services.sender_name_choose(agency=other_agency, name="Warta UNIQA")
+    with pytest.raises(services.SmsError, match="bank"):
+        services.sender_name_choose(agency=other_agency, name="Warta mBank")
+
+
+def test_an_insurers_short_name_inside_its_full_name_is_its_own(other_agency) -> None:
+    _represent(other_agency, "Ergo Hestia")
+    assert services.sender_name_choose(agency=other_agency, name="Hestia Kot").sender_state == (
+        "pending"
+    )
+
+
+def test_only_insurers_can_be_an_agencys_own(other_agency) -> None:
+    other_agency.own_insurers.add(RefusedSenderName.objects.get(name="mBank"))
+    with pytest.raises(services.SmsError, match="bank"):
+        services.sender_name_choose(agency=other_agency, name="mBank Kot")
+
+
+def test_the_listed_names_carry_their_kind(db) -> None:
+    assert RefusedSenderName.objects.get(name="Warta").category == "insurer"
+    assert RefusedSenderName.objects.get(name="ZUS").category == "public"
+    assert RefusedSenderName.objects.get(name="DHL").category == "courier"
+
+
+def test_staff_set_the_agencys_insurers_and_the_page_shows_them(
+    staff_client, alice_client, agency
+) -> None:
+    warta = RefusedSenderName.objects.get(name="Warta")
+    page = staff_client.get(f"/admin/sms/agency/{agency.pk}/change/").content.decode()
+    assert 'name="own_insurers"' in page
+    assert f'<option value="{RefusedSenderName.objects.get(name="ING").pk}"' not in page
+    response = staff_client.post(
+        f"/admin/sms/agency/{agency.pk}/change/",
+        {
+            "own_insurers": [warta.pk],
+            "agent_phone": "",
+            "reminder_hour": 9,
+            "window_start": 8,
+            "window_end": 20,
+            "correction_amount": "",
+            "correction_reason": "",
+            "grant_user": "",
+        },
+    )
+    assert response.status_code == 302
+    assert list(agency.own_insurers.all()) == [warta]
+    page = alice_client.get("/sms/konfiguracja/").content.decode()
+    assert "Ubezpieczyciele, których agencja reprezentuje" in page
+    assert "Warta" in page
+    response = alice_client.post(
+        "/sms/konfiguracja/", {"sender": "1", "own": "Warta Kot", "preset": "", "agent_phone": ""}
+    )
+    assert response.status_code == 302
