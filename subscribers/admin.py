@@ -1,9 +1,10 @@
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseLetter,
+    CaseQuerySet,
     Contract,
     Invoice,
     InvoiceItem,
@@ -132,8 +134,7 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "who", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "kind", "who", "note")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -146,7 +147,7 @@ class CaseLetterInline(admin.TabularInline):
     model = CaseLetter
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "kind",
         "address",
         "due_on",
@@ -154,8 +155,7 @@ class CaseLetterInline(admin.TabularInline):
         "posted_on",
         "registered_number",
         "pdf_link",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -203,7 +203,8 @@ class CaseAdmin(admin.ModelAdmin):
     actions = ["return_for_completion"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        return super().get_queryset(request).with_next_deadline()
+        # The default manager is CaseQuerySet.as_manager(): the admin's queryset is one.
+        return cast(CaseQuerySet, super().get_queryset(request)).with_next_deadline()
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
         # Staff see first what must go out soonest: open cases by their answer day,
@@ -316,7 +317,7 @@ class CaseLetterAdmin(admin.ModelAdmin):
     list_filter = [PostingFilter, "kind"]
     search_fields = ["case__number", "registered_number", "case__account__number"]
     list_select_related = ["case"]
-    fields = [
+    fields = readonly_fields = (
         "case",
         "kind",
         "address",
@@ -326,8 +327,7 @@ class CaseLetterAdmin(admin.ModelAdmin):
         "registered_number",
         "posted_by",
         "pdf_link",
-    ]
-    readonly_fields = fields
+    )
     actions = ["print_letters", "mark_posted"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -385,7 +385,7 @@ class CaseLetterAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "form": form,
             "rows": [(letter, form[f"registered_{letter.pk}"]) for letter in letters],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/subscribers/caseletter/mark_posted.html", context)
 

@@ -10,6 +10,7 @@ an `Order` that staff process; letters to customer service are `Case` rows.
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -22,7 +23,14 @@ from django_otp.models import SideChannelDevice
 
 from accounts.models import AppendOnlyModel
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Typed, so that `**MONEY` tells the checker which DecimalField arguments it fills.
+MONEY: _MoneyDigits = {"max_digits": 12, "decimal_places": 2}
 VAT_RATE = Decimal("23")
 
 
@@ -101,6 +109,9 @@ class SubscriberAccount(models.Model):
     profit_joined_at = models.DateTimeField(_("w Programie Profit od"), null=True, blank=True)
     profit_consent = models.TextField(_("treść zgody na Program Profit"), blank=True)
     created_at = models.DateTimeField(_("konto od"), default=timezone.now)
+
+    # Not a column: the side panel's figures, set by selectors.contracts_with_panel.
+    summary: dict[str, Any]
 
     class Meta:
         verbose_name = _("konto abonenckie")
@@ -236,7 +247,8 @@ class Service(models.Model):
 
     @property
     def number_slots(self) -> int:
-        return {self.Settings.THREE: 3, self.Settings.ONE: 1}.get(self.settings_kind, 0)
+        slots: dict[str, int] = {self.Settings.THREE: 3, self.Settings.ONE: 1}
+        return slots.get(self.settings_kind, 0)
 
 
 class ActiveService(models.Model):

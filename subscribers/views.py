@@ -152,7 +152,8 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
     account = logged.account
     # A business account moves between its numbers; an individual sees the one logged in.
     visible = contracts if account.is_business else [logged]
-    current = by_id.get(request.session.get(auth.SESSION_CONTRACT), logged)
+    chosen: int = request.session.get(auth.SESSION_CONTRACT, logged.pk)
+    current = by_id.get(chosen, logged)
     if current not in visible:
         current = logged
     return Subscriber(account=account, contract=current, contracts=visible)
