@@ -202,6 +202,11 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [CaseLetterInline, CaseEventInline]
     actions = ["return_for_completion"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Case | None = None) -> list[str]:
+        # A sent (or printed) answer stays as it went out: the letter's PDF says the same.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "answer"] if obj is not None and obj.answered_at else fields
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         # The default manager is CaseQuerySet.as_manager(): the admin's queryset is one.
         return cast(CaseQuerySet, super().get_queryset(request)).with_next_deadline()

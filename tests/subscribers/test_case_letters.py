@@ -188,6 +188,10 @@ def test_it_puts_a_staff_answer_by_letter_in_the_queue_to_post(
     )
     assert "czeka na wysłanie listem" in response.content.decode()
     letter = case.letters.get()
+    # Written once: a second edit does not change the answer the letter carries.
+    staff_client.post(f"/admin/subscribers/case/{case.pk}/change/", admin_answer("Inna treść."))
+    case.refresh_from_db()
+    assert case.answer == "Odpowiedź listem." and case.letters.count() == 1
     queue = staff_client.get(QUEUE, {"wysylka": "do-wyslania"}).content.decode()
     assert case.number in queue and done.case.number not in queue
     posted = staff_client.get(QUEUE, {"wysylka": "wyslane"}).content.decode()
