@@ -502,6 +502,21 @@ LOGGING = {
 
 ADMINS = [("Portal", addr) for addr in env_list("ADMIN_EMAILS", "")]
 
+# Subscribers ----------------------------------------------------------------------
+
+# The operator on letters to subscribers (complaint answers sent by post).
+SUBSCRIBER_OPERATOR_NAME = env_str(
+    "SUBSCRIBER_OPERATOR_NAME", None if PRODUCTION else "Idea — operator sieci komórkowej"
+)
+SUBSCRIBER_OPERATOR_ADDRESS = env_str(
+    "SUBSCRIBER_OPERATOR_ADDRESS", None if PRODUCTION else "ul. Przykładowa 1, 00-950 Warszawa"
+)
+SUBSCRIBER_OPERATOR_NIP = env_str("SUBSCRIBER_OPERATOR_NIP", "" if PRODUCTION else "5250001233")
+SUBSCRIBER_OPERATOR_CONTACT = env_str(
+    "SUBSCRIBER_OPERATOR_CONTACT", "" if PRODUCTION else "Biuro Obsługi Klienta, tel. 602 900 000"
+)
+SUBSCRIBER_LETTER_PLACE = env_str("SUBSCRIBER_LETTER_PLACE", "Warszawa")
+
 # Partners -------------------------------------------------------------------------
 
 # How long the first registration of a customer NIP and program holds it against others.

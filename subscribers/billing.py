@@ -69,23 +69,25 @@ def _reason(previous: InvoiceItem | None, current: InvoiceItem | None) -> str:
             return _("opłata za część okresu w jednym z okresów")
         return _("zmiana ceny")
     if current is not None:
-        return {
+        added: dict[str, str] = {
             Kind.SUBSCRIPTION: _("nowa taryfa od tego okresu"),
             Kind.SERVICE: _("nowa usługa"),
             Kind.PRORATION: _("usługa włączona lub wyłączona w trakcie okresu — opłata za część"),
             Kind.ONE_OFF: _("opłata jednorazowa"),
             Kind.USAGE: _("użycie ponad pakiet"),
             Kind.DISCOUNT: _("nowy rabat"),
-        }[current.kind]
+        }
+        return added[current.kind]
     assert previous is not None  # noqa: S101 - one of the two is always given
-    return {
+    ended: dict[str, str] = {
         Kind.SUBSCRIPTION: _("poprzednia taryfa — zmieniona"),
         Kind.SERVICE: _("usługa zakończona"),
         Kind.PRORATION: _("opłata za część okresu była tylko w poprzednim okresie"),
         Kind.ONE_OFF: _("opłata jednorazowa była tylko w poprzednim okresie"),
         Kind.USAGE: _("w tym okresie bez użycia ponad pakiet"),
         Kind.DISCOUNT: _("rabat zakończony"),
-    }[previous.kind]
+    }
+    return ended[previous.kind]
 
 
 def invoice_compare(current: Invoice, previous: Invoice | None) -> list[ComparedLine]:
@@ -96,12 +98,13 @@ def invoice_compare(current: Invoice, previous: Invoice | None) -> list[Compared
     lines = []
     for key in [*now, *(k for k in before if k not in now)]:
         cur, prev = now.get(key), before.get(key)
-        item = cur or prev
+        # The key comes from one of the two invoices, so one of the lines exists.
+        item = cur or before[key]
         contract = numbers.get(key[0])
         lines.append(
             ComparedLine(
                 number=contract.display_msisdn if contract else _("konto"),
-                description=item.description,  # type: ignore[union-attr]  # one of the two lines always exists
+                description=item.description,
                 previous=prev.gross if prev else None,
                 current=cur.gross if cur else None,
                 reason=_reason(prev, cur) if previous else _("pierwsza faktura"),
@@ -177,7 +180,8 @@ def next_invoice_preview(
         fees[order.contract_id or 0].append(order)
     for contract in contracts:
         tariff = (tariff_for or {}).get(contract.pk)
-        if tariff is None and contract.next_tariff and contract.next_tariff_from <= next_start:
+        starts = contract.next_tariff_from
+        if tariff is None and contract.next_tariff and starts and starts <= next_start:
             tariff = contract.next_tariff
         tariff = tariff or contract.tariff
         number = contract.display_msisdn

@@ -7,6 +7,7 @@ the comparison of invoices has something to explain. Idempotent.
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
@@ -69,7 +70,25 @@ SERVICES = (
      "Na ekranie telefonu wyświetla się numer osoby, która do Ciebie dzwoni."),
 )  # fmt: skip
 
-INDIVIDUAL = {
+
+class DemoAccount(TypedDict):
+    number: str
+    kind: str
+    name: str
+    nip: NotRequired[str]
+    email: str
+    street: str
+    postal_code: str
+    city: str
+    payment_form: str
+    billing_day: int
+    code: str
+    # (number, label, tariff code, signed on, subscriber code of the number)
+    numbers: tuple[tuple[str, str, str, date, str], ...]
+    profit: bool
+
+
+INDIVIDUAL: DemoAccount = {
     "number": "1.10234567",
     "kind": "individual",
     "name": "Anna Wiśniewska",
@@ -86,7 +105,7 @@ INDIVIDUAL = {
     ),
     "profit": True,
 }
-BUSINESS = {
+BUSINESS: DemoAccount = {
     "number": "2.20987654",
     "kind": "business",
     "name": "Stolarnia Dąb sp. z o.o.",
@@ -185,7 +204,7 @@ def _invoice_items(invoice: Invoice, contracts: list[Contract], month: int) -> l
     return items
 
 
-def _load_account(spec: dict, today: date) -> SubscriberAccount:
+def _load_account(spec: DemoAccount, today: date) -> SubscriberAccount:
     user, created = User.objects.get_or_create(
         username=f"abonent-{spec['number']}",
         defaults={"email": spec["email"], "first_name": spec["name"][:150]},
@@ -197,10 +216,13 @@ def _load_account(spec: dict, today: date) -> SubscriberAccount:
     account, created = SubscriberAccount.objects.get_or_create(
         number=spec["number"],
         defaults={
-            key: spec.get(key, "")
-            for key in ("kind", "name", "nip", "email", "street", "postal_code", "city")
-        }
-        | {
+            "kind": spec["kind"],
+            "name": spec["name"],
+            "nip": spec.get("nip", ""),
+            "email": spec["email"],
+            "street": spec["street"],
+            "postal_code": spec["postal_code"],
+            "city": spec["city"],
             "payment_form": spec["payment_form"],
             "billing_day": spec["billing_day"],
             "user": user,

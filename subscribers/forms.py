@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +57,8 @@ class AddressForm(forms.Form):
             raise forms.ValidationError(_("Kod pocztowy ma postać NN-NNN, np. 00-950."))
         return code
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         code, city = data.get("postal_code"), data.get("city")
         known = city_for(code) if code else None
         if known and city and not same_city(known, city):
@@ -83,8 +85,8 @@ class PaymentFormForm(forms.Form):
         required=False,
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         chosen = data.get("payment_form")
         if chosen == SubscriberAccount.PaymentForm.E_INVOICE:
             if not data.get("email"):
@@ -108,8 +110,8 @@ class TariffChoiceForm(forms.Form):
 class NumbersForm(forms.Form):
     """Favourite numbers of "Trzy i Ja" (three) or "Przyjaciel" (one)."""
 
-    def __init__(self, *args: object, slots: int, own: set[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form takes the usual data/files/initial arguments
+    def __init__(self, *args: Any, slots: int, own: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.own = own
         self.slots = slots
         for index in range(slots):
@@ -119,8 +121,8 @@ class NumbersForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "tel"}),
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         seen: set[str] = set()
         for index in range(self.slots):
             name = f"number_{index}"
@@ -176,17 +178,18 @@ class CaseForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         extra: tuple[str, ...],
         invoices: list[tuple[str, str]],
         complaint: bool,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form takes the usual data/files/initial arguments
+        super().__init__(*args, **kwargs)
         for name in extra:
             self.fields[name] = self.EXTRA_FIELDS[name]()
-        if "invoice" in self.fields:
-            self.fields["invoice"].choices = invoices  # type: ignore[attr-defined]  # the invoice field is a ChoiceField
+        invoice_field = self.fields.get("invoice")
+        if isinstance(invoice_field, forms.ChoiceField):
+            invoice_field.choices = invoices
         self.order_fields([*extra, "description"])
         if complaint:
             self.fields["delivery"] = forms.ChoiceField(

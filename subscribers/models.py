@@ -10,16 +10,27 @@ an `Order` that staff process; letters to customer service are `Case` rows.
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import SideChannelDevice
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from accounts.models import AppendOnlyModel
+
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Typed, so that `**MONEY` tells the checker which DecimalField arguments it fills.
+MONEY: _MoneyDigits = {"max_digits": 12, "decimal_places": 2}
 VAT_RATE = Decimal("23")
 
 
@@ -98,6 +109,9 @@ class SubscriberAccount(models.Model):
     profit_joined_at = models.DateTimeField(_("w Programie Profit od"), null=True, blank=True)
     profit_consent = models.TextField(_("treść zgody na Program Profit"), blank=True)
     created_at = models.DateTimeField(_("konto od"), default=timezone.now)
+
+    # Not a column: the side panel's figures, set by selectors.contracts_with_panel.
+    summary: dict[str, Any]
 
     class Meta:
         verbose_name = _("konto abonenckie")
@@ -233,7 +247,8 @@ class Service(models.Model):
 
     @property
     def number_slots(self) -> int:
-        return {self.Settings.THREE: 3, self.Settings.ONE: 1}.get(self.settings_kind, 0)
+        slots: dict[str, int] = {self.Settings.THREE: 3, self.Settings.ONE: 1}
+        return slots.get(self.settings_kind, 0)
 
 
 class ActiveService(models.Model):
@@ -419,6 +434,27 @@ class Order(models.Model):
         return f"{self.get_kind_display()} — {self.account.number}"
 
 
+class CaseQuerySet(models.QuerySet["Case"]):
+    def with_next_deadline(self) -> "CaseQuerySet":
+        """Annotate `next_deadline`: when the operator must next send something, if ever.
+
+        An open case must be answered by its answer day; an answer or a repeated
+        answer waiting in the letter queue is due when the letter must be posted
+        (the answer counts as given on the day it is sent).
+        """
+        unposted = CaseLetter.objects.filter(case=OuterRef("pk"), posted_on__isnull=True)
+        return self.annotate(
+            next_deadline=Coalesce(
+                Subquery(unposted.order_by("due_on").values("due_on")[:1]),
+                models.Case(
+                    When(state__in=Case.OPEN_STATES, then=F("answer_due_on")),
+                    default=Value(None),
+                    output_field=models.DateField(),
+                ),
+            )
+        )
+
+
 class Case(models.Model):
     """A letter to customer service: an order ("Zlecenie") or a complaint ("Reklamacja")."""
 
@@ -430,6 +466,7 @@ class Case(models.Model):
         RECEIVED = "received", _("przyjęta")
         INCOMPLETE = "incomplete", _("zwrócona do uzupełnienia")
         IN_PROGRESS = "in_progress", _("rozpatrywana")
+        TO_POST = "to_post", _("rozpatrzona — odpowiedź czeka na wysłanie listem")
         ANSWERED = "answered", _("rozpatrzona — odpowiedź wysłana")
         REFUSED = "refused", _("pozostawiona bez rozpatrzenia")
         EXPIRED = "expired", _("nieuzupełniona w terminie")
@@ -438,7 +475,8 @@ class Case(models.Model):
         EMAIL = "email", _("e-mailem")
         LETTER = "letter", _("listem na adres korespondencyjny")
 
-    OPEN_STATES = (State.RECEIVED, State.INCOMPLETE, State.IN_PROGRESS)
+    # Until the answer is sent the 30 days keep running, even when it is written.
+    OPEN_STATES = (State.RECEIVED, State.INCOMPLETE, State.IN_PROGRESS, State.TO_POST)
 
     account = models.ForeignKey(SubscriberAccount, on_delete=models.CASCADE, related_name="cases")
     contract = models.ForeignKey(
@@ -467,11 +505,15 @@ class Case(models.Model):
     refusal_reason = models.TextField(_("powód pozostawienia bez rozpatrzenia"), blank=True)
     answer = models.TextField(_("odpowiedź"), blank=True)
     answered_at = models.DateTimeField(_("odpowiedziano"), null=True, blank=True)
+    # The day the answer was sent: e-mailed, or posted (a letter counts when posted).
+    answer_sent_on = models.DateField(_("odpowiedź wysłana"), null=True, blank=True)
     resend_requested_at = models.DateTimeField(
         _("prośba o ponowne doręczenie"), null=True, blank=True
     )
     resend_due_on = models.DateField(_("ponowne doręczenie do"), null=True, blank=True)
     receipt_pdf = models.BinaryField(_("potwierdzenie przyjęcia (PDF)"), blank=True, default=b"")
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pismo do BOK")
@@ -495,6 +537,88 @@ class Case(models.Model):
         if not self.is_open or self.answer_due_on is None:
             return None
         return (self.answer_due_on - today).days
+
+    @property
+    def answered_in_time(self) -> bool | None:
+        """Whether the answer went out by its day; None until it went out."""
+        if self.answer_sent_on is None or self.answer_due_on is None:
+            return None
+        return self.answer_sent_on <= self.answer_due_on
+
+
+class CaseLetter(models.Model):
+    """An answer to post: the PDF as printed, addressed as the account stood that day."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("odpowiedź na reklamację")
+        REPEAT = "repeat", _("ponowne doręczenie odpowiedzi")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("rodzaj"), max_length=6, choices=Kind.choices)
+    address = models.TextField(_("adresat"))
+    due_on = models.DateField(_("wysłać najpóźniej"))
+    pdf = models.BinaryField(_("list (PDF)"))
+    created_at = models.DateTimeField(_("przygotowany"), default=timezone.now)
+    posted_on = models.DateField(_("nadany"), null=True, blank=True)
+    registered_number = models.CharField(
+        _("numer nadania listu poleconego"), max_length=40, blank=True
+    )
+    posted_by = models.CharField(_("nadał"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("list do abonenta")
+        verbose_name_plural = _("listy do abonentów")
+        ordering = [F("posted_on").desc(nulls_first=True), "due_on", "pk"]
+        constraints = [
+            # One letter waits for the post at a time: a repeat is asked for only after.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(posted_on__isnull=True), name="sub_letter_one_unposted"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} — {self.get_kind_display()}"
+
+    @property
+    def is_posted(self) -> bool:
+        return self.posted_on is not None
+
+    @property
+    def addressee(self) -> str:
+        return self.address.split("\n", 1)[0]
+
+    @property
+    def filename(self) -> str:
+        return f"list-{self.case.number.replace('/', '-')}-{self.pk}.pdf"
+
+
+class CaseEvent(AppendOnlyModel):
+    """One step of a case, as it happened; never changed afterwards."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("złożona")
+        REFUSED = "refused", _("pozostawiona bez rozpatrzenia")
+        RETURNED = "returned", _("zwrócona do uzupełnienia")
+        COMPLETED = "completed", _("uzupełniona")
+        EXPIRED = "expired", _("nieuzupełniona w terminie")
+        ANSWERED = "answered", _("odpowiedź wysłana e-mailem")
+        LETTER_READY = "letter_ready", _("list z odpowiedzią przygotowany do wysłania")
+        LETTER_POSTED = "letter_posted", _("list z odpowiedzią nadany")
+        RESEND = "resend", _("prośba o ponowne doręczenie")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("kiedy"), default=timezone.now)
+    kind = models.CharField(_("zdarzenie"), max_length=14, choices=Kind.choices)
+    who = models.CharField(_("kto"), max_length=40, blank=True)
+    note = models.CharField(_("szczegóły"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("zdarzenie sprawy")
+        verbose_name_plural = _("historia sprawy")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
 
 
 class SmsDevice(SideChannelDevice):

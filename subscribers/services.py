@@ -5,15 +5,18 @@ transaction as the change itself, before anything is sent: mail and SMS go
 through the outbox, which retries them.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import holidays
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
 
 from accounts.audit import security_event
 from notifications.pdf import render_pdf
@@ -22,6 +25,8 @@ from notifications.services import Attachment, email_enqueue, sms_enqueue
 from .models import (
     ActiveService,
     Case,
+    CaseEvent,
+    CaseLetter,
     Contract,
     Invoice,
     Order,
@@ -214,7 +219,8 @@ def tariffs_apply_due(*, today: date) -> int:
     ):
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=contract_id)
-            if contract.next_tariff_id is None or contract.next_tariff_from > today:
+            due = contract.next_tariff_from
+            if contract.next_tariff_id is None or due is None or due > today:
                 continue
             contract.tariff_id = contract.next_tariff_id
             contract.next_tariff, contract.next_tariff_from = None, None
@@ -363,6 +369,10 @@ def _case_email(case: Case, template: str, **extra: object) -> None:
     )
 
 
+def _case_event(case: Case, kind: str, *, who: str = "", note: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, who=who[:40], note=note[:300])
+
+
 @transaction.atomic
 def case_file(
     *,
@@ -402,16 +412,10 @@ def case_file(
     )
     prefix = "RK" if category == Case.Category.COMPLAINT else "ZL"
     case.number = f"{prefix}/{today.year}/{case.pk:06d}"
-    if category == Case.Category.COMPLAINT and complaint_too_late(invoice, today):
-        case.state = Case.State.REFUSED
-        case.answer_due_on = None
-        case.refusal_reason = _(
-            "Reklamacja dotyczy okresu rozliczeniowego zakończonego %(end)s, a reklamację "
-            "można złożyć w terminie 12 miesięcy od zakończenia okresu rozliczeniowego, "
-            "którego dotyczy. Pozostawiamy ją bez rozpatrzenia."
-        ) % {"end": invoice.period_end.strftime("%d.%m.%Y")}  # type: ignore[union-attr]  # complaint_too_late() was true, so there is an invoice
-        order.state = Order.State.REJECTED
-        order.save(update_fields=["state"])
+    _case_event(case, CaseEvent.Kind.FILED, who=f"account:{account.number}")
+    if category == Case.Category.COMPLAINT and invoice is not None:
+        if complaint_too_late(invoice, today):
+            _case_refuse_too_late(case, order, invoice)
     if category == Case.Category.COMPLAINT:
         case.receipt_pdf = _case_receipt_pdf(case)
     case.save(update_fields=["number", "state", "answer_due_on", "refusal_reason", "receipt_pdf"])
@@ -419,8 +423,21 @@ def case_file(
     return case
 
 
+def _case_refuse_too_late(case: Case, order: Order, invoice: Invoice) -> None:
+    case.state = Case.State.REFUSED
+    case.answer_due_on = None
+    case.refusal_reason = _(
+        "Reklamacja dotyczy okresu rozliczeniowego zakończonego %(end)s, a reklamację "
+        "można złożyć w terminie 12 miesięcy od zakończenia okresu rozliczeniowego, "
+        "którego dotyczy. Pozostawiamy ją bez rozpatrzenia."
+    ) % {"end": invoice.period_end.strftime("%d.%m.%Y")}
+    order.state = Order.State.REJECTED
+    order.save(update_fields=["state"])
+    _case_event(case, CaseEvent.Kind.REFUSED, note=case.refusal_reason)
+
+
 @transaction.atomic
-def case_return_for_completion(*, case: Case, missing: str) -> Case:
+def case_return_for_completion(*, case: Case, missing: str, who: str = "") -> Case:
     """Staff: the complaint lacks something; the subscriber has 7 days to complete it."""
     case = Case.objects.select_for_update().select_related("account").get(pk=case.pk)
     if case.state not in (Case.State.RECEIVED, Case.State.IN_PROGRESS):
@@ -429,6 +446,7 @@ def case_return_for_completion(*, case: Case, missing: str) -> Case:
     case.missing = missing
     case.completion_due_on = timezone.localdate() + timedelta(days=COMPLETION_DAYS)
     case.save(update_fields=["state", "missing", "completion_due_on"])
+    _case_event(case, CaseEvent.Kind.RETURNED, who=who, note=missing)
     _case_email(case, "subscriber_case_returned")
     return case
 
@@ -437,37 +455,140 @@ def case_return_for_completion(*, case: Case, missing: str) -> Case:
 def case_complete(*, case: Case, addition: str) -> Case:
     """The subscriber completes a returned complaint; in time, it keeps its first date."""
     case = Case.objects.select_for_update().select_related("account").get(pk=case.pk)
-    if case.state != Case.State.INCOMPLETE:
+    if case.state != Case.State.INCOMPLETE or case.completion_due_on is None:
         raise SubscriberError(_("Ta sprawa nie czeka na uzupełnienie."))
-    if timezone.localdate() > case.completion_due_on:  # type: ignore[operator]  # an incomplete case always has its completion day
+    if timezone.localdate() > case.completion_due_on:
         raise SubscriberError(_("Termin na uzupełnienie minął."))
     stamp = timezone.localtime().strftime("%d.%m.%Y %H:%M")
     case.description = f"{case.description}\n\n[{_('Uzupełnienie')} {stamp}]\n{addition}"
     case.state = Case.State.IN_PROGRESS
     case.save(update_fields=["description", "state"])
+    _case_event(case, CaseEvent.Kind.COMPLETED, who=f"account:{case.account.number}")
     return case
 
 
 def cases_expire_incomplete(*, today: date) -> int:
     """Complaints not completed within 7 days are left without consideration."""
-    return Case.objects.filter(state=Case.State.INCOMPLETE, completion_due_on__lt=today).update(
-        state=Case.State.EXPIRED, answer_due_on=None
+    count = 0
+    due = Case.objects.filter(state=Case.State.INCOMPLETE, completion_due_on__lt=today)
+    for case in due.only("pk"):
+        with transaction.atomic():
+            # Claimed by the conditional update, so two runs record the expiry once.
+            claimed = Case.objects.filter(pk=case.pk, state=Case.State.INCOMPLETE).update(
+                state=Case.State.EXPIRED, answer_due_on=None
+            )
+            if claimed:
+                _case_event(case, CaseEvent.Kind.EXPIRED)
+                count += 1
+    return count
+
+
+def _case_letter_pdf(case: Case, *, kind: str, address: list[str], today: date) -> bytes:
+    context = {
+        "case": case,
+        "account": case.account,
+        "kind": kind,
+        "address": address,
+        "today": today,
+        "operator": {
+            "name": settings.SUBSCRIBER_OPERATOR_NAME,
+            "address": settings.SUBSCRIBER_OPERATOR_ADDRESS,
+            "nip": settings.SUBSCRIBER_OPERATOR_NIP,
+            "contact": settings.SUBSCRIBER_OPERATOR_CONTACT,
+            "place": settings.SUBSCRIBER_LETTER_PLACE,
+        },
+    }
+    return render_pdf("subscriber_case_letter", context)
+
+
+def _case_letter_make(case: Case, *, kind: str, due_on: date, who: str) -> CaseLetter:
+    """The letter to print, addressed to the correspondence address as it is now."""
+    address = case.account.address_lines
+    letter = CaseLetter.objects.create(
+        case=case,
+        kind=kind,
+        address="\n".join(address),
+        due_on=due_on,
+        pdf=_case_letter_pdf(case, kind=kind, address=address, today=timezone.localdate()),
     )
+    _case_event(
+        case,
+        CaseEvent.Kind.LETTER_READY,
+        who=who,
+        note=f"{letter.get_kind_display()}, {address[-1]}",
+    )
+    return letter
 
 
 @transaction.atomic
-def case_answer(*, case: Case, answer: str) -> Case:
-    """Staff answer; delivered the way the subscriber chose (e-mail, or a letter by post)."""
+def case_answer(*, case: Case, answer: str, who: str = "") -> Case:
+    """Staff answer; e-mailed now, or made a letter that counts as given once posted."""
     case = Case.objects.select_for_update().select_related("account").get(pk=case.pk)
+    if case.answered_at is not None:
+        raise SubscriberError(_("Na tę sprawę już odpowiedziano."))
+    now = timezone.now()
     case.answer = answer
-    case.answered_at = timezone.now()
+    case.answered_at = now
+    if case.delivery == Case.Delivery.LETTER:
+        case.state = Case.State.TO_POST
+        case.save(update_fields=["answer", "answered_at", "state"])
+        _case_letter_make(
+            case,
+            kind=CaseLetter.Kind.ANSWER,
+            due_on=case.answer_due_on or timezone.localdate(),
+            who=who,
+        )
+        return case
     case.state = Case.State.ANSWERED
-    case.save(update_fields=["answer", "answered_at", "state"])
-    Order.objects.filter(pk=case.order_id).update(
-        state=Order.State.DONE, processed_at=case.answered_at
-    )
+    case.answer_sent_on = timezone.localdate(now)
+    case.save(update_fields=["answer", "answered_at", "state", "answer_sent_on"])
+    Order.objects.filter(case=case).update(state=Order.State.DONE, processed_at=now)
+    _case_event(case, CaseEvent.Kind.ANSWERED, who=who)
     _case_email(case, "subscriber_case_answered")
     return case
+
+
+@transaction.atomic
+def case_letter_posted(
+    *, letter: CaseLetter, posted_on: date, registered_number: str = "", who: str = ""
+) -> CaseLetter:
+    """Staff posted the letter: an answer letter gives the answer on that day (once)."""
+    letter = CaseLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.posted_on is not None:
+        return letter
+    if posted_on > timezone.localdate():
+        raise SubscriberError(_("Data nadania nie może być z przyszłości."))
+    if posted_on < timezone.localdate(letter.created_at):
+        raise SubscriberError(_("Data nadania nie może być wcześniejsza niż przygotowanie listu."))
+    letter.posted_on = posted_on
+    letter.registered_number = registered_number.strip()
+    letter.posted_by = who[:40]
+    letter.save(update_fields=["posted_on", "registered_number", "posted_by"])
+    case = Case.objects.select_for_update().select_related("account").get(pk=letter.case_id)
+    if letter.kind == CaseLetter.Kind.ANSWER and case.state == Case.State.TO_POST:
+        case.state = Case.State.ANSWERED
+        case.answer_sent_on = posted_on
+        case.save(update_fields=["state", "answer_sent_on"])
+        Order.objects.filter(case=case).update(state=Order.State.DONE, processed_at=timezone.now())
+    note = f"{letter.get_kind_display()}, {posted_on:%d.%m.%Y}"
+    if letter.registered_number:
+        note += f", {_('list polecony')} {letter.registered_number}"
+    _case_event(case, CaseEvent.Kind.LETTER_POSTED, who=who, note=note)
+    security_event(
+        "subscriber.case_letter_posted", who=who or "-", case=case.number, letter=letter.pk
+    )
+    _case_email(case, "subscriber_case_letter_posted", letter=letter)
+    return letter
+
+
+def case_letters_print(letters: list[CaseLetter]) -> bytes:
+    """The given letters as one PDF, in the given order, to print in one go."""
+    writer = PdfWriter()
+    for letter in letters:
+        writer.append(PdfReader(io.BytesIO(bytes(letter.pdf))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @transaction.atomic
@@ -476,10 +597,20 @@ def case_resend_request(*, case: Case) -> Case:
     case = Case.objects.select_for_update().select_related("account").get(pk=case.pk)
     if case.state != Case.State.ANSWERED:
         raise SubscriberError(_("Na tę sprawę nie ma jeszcze odpowiedzi."))
+    if case.letters.filter(posted_on__isnull=True).exists():
+        raise SubscriberError(
+            _("List z odpowiedzią czeka już na wysłanie: nadamy go najpóźniej %(day)s.")
+            % {"day": case.resend_due_on.strftime("%d.%m.%Y") if case.resend_due_on else "—"}
+        )
+    resend_due_on = working_days_after(timezone.localdate(), RESEND_WORKING_DAYS)
     case.resend_requested_at = timezone.now()
-    case.resend_due_on = working_days_after(timezone.localdate(), RESEND_WORKING_DAYS)
+    case.resend_due_on = resend_due_on
     case.save(update_fields=["resend_requested_at", "resend_due_on"])
-    if case.delivery == Case.Delivery.EMAIL:
+    who = f"account:{case.account.number}"
+    _case_event(case, CaseEvent.Kind.RESEND, who=who, note=case.get_delivery_display())
+    if case.delivery == Case.Delivery.LETTER:
+        _case_letter_make(case, kind=CaseLetter.Kind.REPEAT, due_on=resend_due_on, who=who)
+    else:
         _case_email(case, "subscriber_case_answered")
     return case
 
@@ -543,7 +674,8 @@ def profit_expire_due(*, today: date) -> int:
             transactions = list(account.profit_transactions.all())
             left = profit_remainders(transactions)
             for earning in transactions:
-                if earning.pk in left and earning.expires_on <= today:  # type: ignore[operator]  # remainders hold only earnings with an expiry day
+                expires_on = earning.expires_on
+                if earning.pk in left and expires_on is not None and expires_on <= today:
                     if ProfitTransaction.objects.filter(expires_earning=earning).exists():
                         continue
                     ProfitTransaction.objects.create(
@@ -567,7 +699,10 @@ def profit_send_reminders(*, today: date) -> int:
         points__gt=0, expires_on__gt=today, expires_on__lte=horizon, expiry__isnull=True
     ).select_related("account")
     for earning in earnings:
-        days_left = (earning.expires_on - today).days  # type: ignore[operator]  # filtered on expires_on
+        expires_on = earning.expires_on
+        if expires_on is None:  # excluded by the filter; tells the checker
+            continue
+        days_left = (expires_on - today).days
         ahead = min(d for d in PROFIT_REMINDER_DAYS if d >= days_left)
         with transaction.atomic():
             account = SubscriberAccount.objects.select_for_update().get(pk=earning.account_id)
@@ -579,7 +714,7 @@ def profit_send_reminders(*, today: date) -> int:
             left = profit_remainders(list(account.profit_transactions.all())).get(earning.pk, 0)
             if left <= 0:
                 continue
-            _profit_remind(account, points=left, expires_on=earning.expires_on)  # type: ignore[arg-type]  # filtered on expires_on
+            _profit_remind(account, points=left, expires_on=expires_on)
             sent += 1
     return sent
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("bok/<int:pk>/", views.case_detail, name="case"),
     path("bok/<int:pk>/ponownie/", views.case_resend, name="case-resend"),
     path("bok/<int:pk>/potwierdzenie/", views.case_receipt, name="case-receipt"),
+    path("bok/<int:pk>/list/<int:letter_pk>/", views.case_letter, name="case-letter"),
     path("profit/", views.profit, name="profit"),
     path("profit/dolacz/", views.profit_join, name="profit-join"),
 ]

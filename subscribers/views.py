@@ -152,7 +152,8 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
     account = logged.account
     # A business account moves between its numbers; an individual sees the one logged in.
     visible = contracts if account.is_business else [logged]
-    current = by_id.get(request.session.get(auth.SESSION_CONTRACT), logged)
+    chosen: int = request.session.get(auth.SESSION_CONTRACT, logged.pk)
+    current = by_id.get(chosen, logged)
     if current not in visible:
         current = logged
     return Subscriber(account=account, contract=current, contracts=visible)
@@ -667,8 +668,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Reklamacja uzupełniona. Zachowuje pierwotną datę."))
             return redirect("subscribers:case", pk=case.pk)
     today = timezone.localdate()
-    context = {"case": case, "days_left": case.days_left(today), "form": form, "today": today}
+    context = {
+        "case": case,
+        "days_left": case.days_left(today),
+        "form": form,
+        "today": today,
+        **_case_letters(case),
+    }
     return _render(request, "subscribers/case.html", context)
+
+
+def _case_letters(case: Case) -> dict[str, Any]:
+    # The subscriber sees a letter once posted: the answer is given when it is sent.
+    letters = list(case.letters.defer("pdf").order_by("pk"))
+    return {
+        "letters": [letter for letter in letters if letter.is_posted],
+        "letter_pending": any(not letter.is_posted for letter in letters),
+    }
 
 
 @require_POST
@@ -697,6 +713,17 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(case.receipt_pdf), content_type="application/pdf")
     name = case.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="potwierdzenie-{name}.pdf"'
+    return _no_store(response)
+
+
+@require_GET
+@subscriber_required
+def case_letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    """The letter as it was posted (the same PDF that went by post)."""
+    case = _get_case_for_subscriber(request, pk)
+    letter = get_object_or_404(case.letters, pk=letter_pk, posted_on__isnull=False)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
     return _no_store(response)
 
 

@@ -28,6 +28,15 @@ def complain(client, invoice, **data):  # type: ignore[no-untyped-def]
     return client.post("/abonent/bok/nowe/?rodzaj=reklamacja&typ=faktura", values | data)
 
 
+def admin_answer(answer: str) -> dict[str, str]:
+    """The case change form as the admin page posts it, with its two read-only inlines."""
+    data = {"answer": answer, "missing": ""}
+    for prefix in ("letters", "events"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    return data
+
+
 @pytest.fixture
 def invoice(alice_account):  # type: ignore[no-untyped-def]
     return make_invoice(alice_account, date(2026, 11, 1), [("usage", "usage:minutes", "12.50")])
@@ -167,7 +176,7 @@ def test_it_sends_the_staff_answer_and_resends_within_3_working_days(
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
             f"/admin/subscribers/case/{case.pk}/change/",
-            {"answer": "Uznajemy reklamację.", "missing": "", "staff_note": ""},
+            admin_answer("Uznajemy reklamację."),
         )
     case.refresh_from_db()
     assert case.state == Case.State.ANSWERED and case.answered_at is not None
