@@ -108,22 +108,33 @@ def login_password(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contract = auth.sms_password_verify(
+            passed = auth.sms_password_verify(
                 request=request, msisdn=msisdn, token=form.cleaned_data["password"]
             )
         except auth.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
         else:
-            if contract is not None:
-                auth.complete_login(request, contract)
-                return redirect("subscribers:home")
-            form.add_error(
-                "password",
-                _(
-                    "Hasło jest nieprawidłowe albo wygasło. Hasło jest ważne 5 minut "
-                    "i można je wpisać najwyżej 5 razy; w razie potrzeby poproś o nowe."
-                ),
-            )
+            if passed is None:
+                form.add_error(
+                    "password",
+                    _(
+                        "Hasło jest nieprawidłowe albo wygasło. Hasło jest ważne 5 minut "
+                        "i można je wpisać najwyżej 5 razy; w razie potrzeby poproś o nowe."
+                    ),
+                )
+            else:
+                try:
+                    auth.complete_login(request, passed.contract, passed.device)
+                except PermissionError:
+                    form.add_error(
+                        None,
+                        _(
+                            "Z tym numerem nie można zalogować się do Idea24 on-line. "
+                            "Skontaktuj się z Biurem Obsługi Klienta."
+                        ),
+                    )
+                else:
+                    return redirect("subscribers:home")
     context = {"form": form, "phone": Contract(msisdn=msisdn).display_msisdn}
     return _no_store(render(request, "subscribers/login_password.html", context))
 
@@ -140,7 +151,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 def _subscriber(request: HttpRequest) -> Subscriber | None:
     user = request.user
     login_state = request.session.get(auth.SESSION_LOGIN)
-    if not user.is_authenticated or not login_state or not user.has_role(Role.SUBSCRIBER):
+    if not auth.sms_verified(request) or not login_state or not user.has_role(Role.SUBSCRIBER):
         return None
     contracts = selectors.contracts_with_panel(user_id=user.pk, today=timezone.localdate())
     if not contracts:
