@@ -282,10 +282,9 @@ def switch_number(request: HttpRequest, pk: int) -> HttpResponse:
 @subscriber_required
 def home(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
-    services_on = selectors.services_on(sub.contract)
     summary = selectors.account_summary(sub.account)
     context = {
-        "services_on": services_on,
+        "services_on": selectors.service_names_on(sub.contract),
         "open_cases": summary["open_cases"],
         "points": summary["points"],
         "unpaid": {"count": summary["unpaid_count"], "total": summary["unpaid_total"]},
@@ -334,7 +333,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     since = timezone.localdate().replace(day=1)
     since = since.replace(year=since.year - 1)
-    invoices = list(sub.account.invoices.filter(period_end__gte=since).order_by("-period_start"))
+    invoices = selectors.invoice_rows(sub.account, since=since)
     orders = sub.account.orders.filter(kind=Order.Kind.PAYMENT_FORM).order_by("-created_at")[:3]
     context = {
         "invoices": invoices,
