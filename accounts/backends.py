@@ -6,15 +6,19 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import CharField, Model, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import device_classes
+from django_otp.models import Device
 
 from .models import User
 
-# Devices that can verify a session: TOTP, and the recovery codes.
-OTP_DEVICE_MODELS = (TOTPDevice, StaticDevice)
 # Stands for the user's id while the statement is compiled; no user has a negative id.
 _ID_PLACEHOLDER = -4_611_686_018_427_387_001
+
+
+@cache
+def _device_models() -> tuple[type[Device], ...]:
+    """Every kind of device that can verify a session: TOTP, recovery codes, SMS passwords."""
+    return tuple(device_classes())
 
 
 def _annotation(model: type[Model]) -> str:
@@ -40,7 +44,7 @@ def _user_statement(alias: str) -> tuple[str, tuple[Any, ...]]:
     The ORM builds and compiles this query in about a millisecond, several times
     what PostgreSQL needs to run it; it runs on every request of a signed-in user.
     """
-    devices = {_annotation(model): _confirmed_device_ids(model) for model in OTP_DEVICE_MODELS}
+    devices = {_annotation(model): _confirmed_device_ids(model) for model in _device_models()}
     queryset = User._default_manager.filter(pk=_ID_PLACEHOLDER).annotate(
         role_list=StringAgg("groups__name", Value(","), default=Value("")), **devices
     )
@@ -70,7 +74,7 @@ class PortalModelBackend(ModelBackend):
         user._role_names = {name for name in user.role_list.split(",") if name}  # type: ignore[attr-defined]  # a column of the raw query
         user._otp_device_ids = {  # type: ignore[attr-defined]  # a cache the role and OTP checks read
             f"{model.model_label()}/{device_id}"
-            for model in OTP_DEVICE_MODELS
+            for model in _device_models()
             for device_id in (getattr(user, _annotation(model)) or "").split(",")
             if device_id
         }

@@ -112,14 +112,21 @@ def seed() -> None:
 
 
 def subscriber_cookie() -> str:
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     from subscribers import auth
-    from subscribers.models import Contract
+    from subscribers.models import Contract, SmsDevice
 
     contract = Contract.objects.filter(account__user__username=USERNAME).order_by("msisdn")[0]
+    device, _created = SmsDevice.objects.get_or_create(
+        msisdn=contract.msisdn,
+        defaults={"user": contract.account.user, "name": "SMS", "confirmed": True},
+    )
     login = {"contract": contract.pk}
     return session_cookie(
         USERNAME,
         session={
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
             auth.SESSION_LOGIN: login,
             auth.SESSION_CONTRACT: contract.pk,
             auth.SESSION_CODE: {"account": False, "contracts": []},

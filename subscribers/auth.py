@@ -8,14 +8,21 @@ nobody who is a customer.
 
 Changes also need the subscriber code, of the number or of the whole account,
 once per session; wrong codes lock like passwords, across processes.
+
+A right SMS password logs the user in with the device (`django_otp.login`), so
+the session is verified the django-otp way and `request.user.is_verified()`
+holds; the subscriber pages accept only a session verified by an SMS password.
 """
 
 import re
+from typing import NamedTuple
 
+import django_otp
 from django.contrib.auth import login as auth_login
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import ratelimit
 from accounts.audit import security_event
@@ -39,12 +46,17 @@ PASSWORD_IP = ratelimit.Limit("sub-password-ip", max_failures=30, window=900, lo
 CODE_LIMIT = ratelimit.Limit("sub-code", max_failures=5, window=900, lockout=900)
 CODE_IP = ratelimit.Limit("sub-code-ip", max_failures=20, window=900, lockout=900)
 
-SESSION_LOGIN = "_sub_login"  # {"contract": id} once the SMS password was right
+SESSION_LOGIN = "_sub_login"  # {"contract": id}: the number whose SMS password was right
 SESSION_CONTRACT = "_sub_contract"  # the number being looked at
 SESSION_CODE = "_sub_code"  # {"account": bool, "contracts": [ids]} verified codes
 SESSION_PHONE = "_sub_phone"  # the number typed on the first step
 
 _NON_DIGITS = re.compile(r"[\s\-()]")
+
+
+class PasswordOk(NamedTuple):
+    contract: Contract
+    device: SmsDevice
 
 
 class Locked(Exception):
@@ -107,8 +119,8 @@ def sms_password_send(*, request: HttpRequest, msisdn: str) -> None:
     security_event("subscriber.sms_sent", request=request, who=f"contract:{contract.pk}")
 
 
-def sms_password_verify(*, request: HttpRequest, msisdn: str, token: str) -> Contract | None:
-    """The subscriber's number if the temporary password is right; failures are counted."""
+def sms_password_verify(*, request: HttpRequest, msisdn: str, token: str) -> PasswordOk | None:
+    """The subscriber's number and device if the password is right; failures are counted."""
     ip = client_ip(request)
     decision = ratelimit.check(PASSWORD_LIMIT, msisdn)
     ip_decision = ratelimit.check(PASSWORD_IP, ip)
@@ -117,6 +129,7 @@ def sms_password_verify(*, request: HttpRequest, msisdn: str, token: str) -> Con
     token = "".join(ch for ch in token if ch.isdigit())
     contract = _subscriber_contract(msisdn)
     verified = False
+    device: SmsDevice | None = None
     if contract is not None:
         with transaction.atomic():
             device = SmsDevice.objects.select_for_update().filter(msisdn=msisdn).first()
@@ -127,24 +140,38 @@ def sms_password_verify(*, request: HttpRequest, msisdn: str, token: str) -> Con
                     if device.failures >= PASSWORD_ATTEMPTS:
                         device.token = None  # used up: a new one must be asked for
                     device.save(update_fields=["failures", "token"])
-    if not verified:
+    if not verified or contract is None or device is None:
         ratelimit.record_failure(PASSWORD_LIMIT, msisdn)
         ratelimit.record_failure(PASSWORD_IP, ip)
         security_event("subscriber.login_failure", request=request)
         return None
     ratelimit.clear(PASSWORD_LIMIT, msisdn)
-    return contract
+    return PasswordOk(contract=contract, device=device)
 
 
-def complete_login(request: HttpRequest, contract: Contract) -> None:
+def complete_login(request: HttpRequest, contract: Contract, device: SmsDevice) -> None:
+    """Log in with the SMS device, so django-otp holds the session as verified by it."""
     user = contract.account.user
     if user is None or not user.has_role(Role.SUBSCRIBER):
         raise PermissionError("number without a subscriber user")
+    if user.is_staff or user.groups.exclude(name=Role.SUBSCRIBER).exists():
+        # An SMS password is no second factor for the admin or another area's pages.
+        raise PermissionError("a subscriber user with other rights")
     user.backend = "accounts.backends.PortalModelBackend"
     auth_login(request, user)
+    django_otp.login(request, device)
     request.session[SESSION_LOGIN] = {"contract": contract.pk}
     request.session[SESSION_CONTRACT] = contract.pk
     request.session[SESSION_CODE] = {"account": False, "contracts": []}
+
+
+def sms_verified(request: HttpRequest) -> bool:
+    """The session is verified (django-otp), and by a subscriber's SMS password."""
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]  # SecondFactorMiddleware adds it
+        return False
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
+    return persistent_id.startswith(f"{SmsDevice.model_label()}/")
 
 
 def code_verified(request: HttpRequest, contract: Contract) -> bool:

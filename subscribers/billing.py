@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.pdf import render_pdf
-from payments.formatting import format_number
+from payments.formatting import NBSP
 
 from .models import (
     ActiveService,
@@ -208,16 +210,22 @@ _DESCRIPTION = 34
 _KIND = 15
 
 
+def _listing_number(value: Decimal) -> str:
+    """format_number() as Polish writes it ("1 200,50"), without Django's per-call lookups."""
+    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",")
+
+
 def _listing_lines(items: list[InvoiceItem]) -> list[str]:
     header = f"{_('Pozycja'):<{_DESCRIPTION}}{_('Rodzaj'):<{_KIND}}"
     header += f"{_('Ilość'):>7}{_('Netto'):>11}{'VAT':>10}{_('Brutto'):>11}"
     lines = [header, "-" * len(header)]
+    kinds = {kind: str(label)[: _KIND - 1] for kind, label in InvoiceItem.Kind.choices}
     for item in items:
         parts = textwrap.wrap(item.description, _DESCRIPTION - 1) or [""]
         lines.append(
-            f"{parts[0]:<{_DESCRIPTION}}{item.get_kind_display()[: _KIND - 1]:<{_KIND}}"
-            f"{item.quantity.normalize():>7}{format_number(item.net):>11}"
-            f"{format_number(item.vat):>10}{format_number(item.gross):>11}"
+            f"{parts[0]:<{_DESCRIPTION}}{kinds.get(item.kind, item.kind):<{_KIND}}"
+            f"{item.quantity.normalize():>7}{_listing_number(item.net):>11}"
+            f"{_listing_number(item.vat):>10}{_listing_number(item.gross):>11}"
         )
         lines.extend(f"  {part}" for part in parts[1:])
     return lines
@@ -226,12 +234,13 @@ def _listing_lines(items: list[InvoiceItem]) -> list[str]:
 def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice with its itemised bill, number by number."""
     by_number: dict[str, list[InvoiceItem]] = defaultdict(list)
-    for item in invoice.items.select_related("contract"):
-        by_number[item.contract.display_msisdn if item.contract else _("konto")].append(item)
-    groups = [
-        (number, "\n".join(_listing_lines(items)), sum((i.gross for i in items), Decimal("0")))
-        for number, items in sorted(by_number.items())
-    ]
+    with translation.override(settings.LANGUAGE_CODE):  # the listing is Polish, as the PDF
+        for item in invoice.items.select_related("contract"):
+            by_number[item.contract.display_msisdn if item.contract else _("konto")].append(item)
+        groups = [
+            (number, "\n".join(_listing_lines(items)), sum((i.gross for i in items), Decimal("0")))
+            for number, items in sorted(by_number.items())
+        ]
     return render_pdf(
         "subscriber_invoice", {"invoice": invoice, "account": invoice.account, "groups": groups}
     )

@@ -108,22 +108,33 @@ def login_password(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contract = auth.sms_password_verify(
+            passed = auth.sms_password_verify(
                 request=request, msisdn=msisdn, token=form.cleaned_data["password"]
             )
         except auth.Locked as locked:
             form.add_error(None, locked_message(locked.decision))
         else:
-            if contract is not None:
-                auth.complete_login(request, contract)
-                return redirect("subscribers:home")
-            form.add_error(
-                "password",
-                _(
-                    "Hasło jest nieprawidłowe albo wygasło. Hasło jest ważne 5 minut "
-                    "i można je wpisać najwyżej 5 razy; w razie potrzeby poproś o nowe."
-                ),
-            )
+            if passed is None:
+                form.add_error(
+                    "password",
+                    _(
+                        "Hasło jest nieprawidłowe albo wygasło. Hasło jest ważne 5 minut "
+                        "i można je wpisać najwyżej 5 razy; w razie potrzeby poproś o nowe."
+                    ),
+                )
+            else:
+                try:
+                    auth.complete_login(request, passed.contract, passed.device)
+                except PermissionError:
+                    form.add_error(
+                        None,
+                        _(
+                            "Z tym numerem nie można zalogować się do Idea24 on-line. "
+                            "Skontaktuj się z Biurem Obsługi Klienta."
+                        ),
+                    )
+                else:
+                    return redirect("subscribers:home")
     context = {"form": form, "phone": Contract(msisdn=msisdn).display_msisdn}
     return _no_store(render(request, "subscribers/login_password.html", context))
 
@@ -140,7 +151,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 def _subscriber(request: HttpRequest) -> Subscriber | None:
     user = request.user
     login_state = request.session.get(auth.SESSION_LOGIN)
-    if not user.is_authenticated or not login_state or not user.has_role(Role.SUBSCRIBER):
+    if not auth.sms_verified(request) or not login_state or not user.has_role(Role.SUBSCRIBER):
         return None
     contracts = selectors.contracts_with_panel(user_id=user.pk, today=timezone.localdate())
     if not contracts:
@@ -272,10 +283,9 @@ def switch_number(request: HttpRequest, pk: int) -> HttpResponse:
 @subscriber_required
 def home(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
-    services_on = selectors.services_on(sub.contract)
     summary = selectors.account_summary(sub.account)
     context = {
-        "services_on": services_on,
+        "services_on": selectors.service_names_on(sub.contract),
         "open_cases": summary["open_cases"],
         "points": summary["points"],
         "unpaid": {"count": summary["unpaid_count"], "total": summary["unpaid_total"]},
@@ -324,7 +334,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     since = timezone.localdate().replace(day=1)
     since = since.replace(year=since.year - 1)
-    invoices = list(sub.account.invoices.filter(period_end__gte=since).order_by("-period_start"))
+    invoices = selectors.invoice_rows(sub.account, since=since)
     orders = sub.account.orders.filter(kind=Order.Kind.PAYMENT_FORM).order_by("-created_at")[:3]
     context = {
         "invoices": invoices,

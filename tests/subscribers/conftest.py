@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from subscribers import auth
 from subscribers.billing import net_of
@@ -16,6 +17,7 @@ from subscribers.models import (
     Invoice,
     InvoiceItem,
     PeriodUsage,
+    SmsDevice,
     SubscriberAccount,
     TariffPlan,
     add_months,
@@ -137,8 +139,12 @@ def login_as(
     """A browser session past the SMS password (and the subscriber code if `code`)."""
     client = Client()
     contract = contract or account.contracts.order_by("pk").first()
+    device, _created = SmsDevice.objects.get_or_create(
+        msisdn=contract.msisdn, defaults={"user": account.user, "name": "SMS", "confirmed": True}
+    )
     client.force_login(account.user)
     session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[auth.SESSION_LOGIN] = {"contract": contract.pk}
     session[auth.SESSION_CONTRACT] = contract.pk
     session[auth.SESSION_CODE] = {"account": code, "contracts": []}

@@ -6,9 +6,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import Role
 from notifications.models import OutboxMessage
+from subscribers import auth
 from subscribers.models import SmsDevice
+from tests.conftest import session_verified_by
 
 from .conftest import login_as
 
@@ -34,6 +39,8 @@ def test_it_logs_in_with_the_sms_password(
     assert sms_gateway.sent  # delivered through the gateway interface by the outbox
     response = client.post("/abonent/logowanie/haslo/", {"password": token})
     assert response["Location"] == "/abonent/"
+    device = SmsDevice.objects.get(msisdn="48601000001")
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id  # django-otp's own
     page = client.get("/abonent/")
     assert page.status_code == 200
     assert "601 000 001" in page.content.decode()
@@ -102,6 +109,45 @@ def test_it_keeps_pages_closed_before_login(client, alice_account):
 
 def test_it_refuses_an_agent_session(client, alice, alice_account):
     client.force_login(alice)
+    assert client.get("/abonent/")["Location"] == "/abonent/logowanie/"
+
+
+def test_it_sends_a_session_without_the_verified_device_to_the_login(alice_account):
+    client = login_as(alice_account)
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]  # signed in, the number remembered, never verified
+    session.save()
+    assert client.get("/abonent/")["Location"] == "/abonent/logowanie/"
+    assert client.get("/abonent/platnosci/")["Location"] == "/abonent/logowanie/"
+
+
+def test_it_refuses_a_session_whose_sms_device_is_gone(alice_account):
+    client = login_as(alice_account)
+    SmsDevice.objects.filter(user=alice_account.user).delete()
+    assert client.get("/abonent/")["Location"] == "/abonent/logowanie/"
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_it_refuses_a_session_verified_by_another_kind_of_device(alice_account):
+    # A TOTP device of the same user verifies the session, but not by an SMS password.
+    totp = TOTPDevice.objects.create(user=alice_account.user, name="TOTP", confirmed=True)
+    client = session_verified_by(alice_account.user, totp)
+    session = client.session
+    session[auth.SESSION_LOGIN] = {"contract": alice_account.contracts.first().pk}
+    session.save()
+    assert client.get("/abonent/")["Location"] == "/abonent/logowanie/"
+
+
+def test_it_does_not_verify_a_user_with_other_rights_by_sms(client, alice_account):
+    # An SMS password must not become the second factor of an agent's or the admin's pages.
+    from django.contrib.auth.models import Group
+
+    alice_account.user.groups.add(Group.objects.get(name=Role.AGENT))
+    ask(client, "601000001")
+    token = sms_password("48601000001")
+    page = client.post("/abonent/logowanie/haslo/", {"password": token})
+    assert page.status_code == 200 and "nie można zalogować" in page.content.decode()
+    assert DEVICE_ID_SESSION_KEY not in client.session
     assert client.get("/abonent/")["Location"] == "/abonent/logowanie/"
 
 

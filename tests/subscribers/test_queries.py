@@ -52,3 +52,22 @@ def test_it_runs_a_constant_number_of_queries(alice_account, url, django_assert_
     # summary in one statement; and the page's own reads.
     with django_assert_max_num_queries(4):
         client.get(url)
+
+
+def test_it_reads_the_main_page_in_three_queries(alice_account, django_assert_num_queries):
+    client = login_as(alice_account)
+    grow(alice_account, 12)
+    client.get("/abonent/")
+    # The user; the numbers with their account, tariffs, panel and summary; the services.
+    with django_assert_num_queries(3):
+        page = client.get("/abonent/")
+    assert "do zapłaty" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_prepares_its_statements_again_on_a_new_database_session(alice_account):
+    client = login_as(alice_account)
+    first = client.get("/abonent/").content.decode()
+    connection.close()  # the next request opens a new session, without the prepared statements
+    again = client.get("/abonent/").content.decode()
+    assert "601 000 001" in first and "601 000 001" in again
