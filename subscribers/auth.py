@@ -168,7 +168,7 @@ def complete_login(request: HttpRequest, contract: Contract, device: SmsDevice) 
 def sms_verified(request: HttpRequest) -> bool:
     """The session is verified (django-otp), and by a subscriber's SMS password."""
     user = request.user
-    if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]  # SecondFactorMiddleware adds it
+    if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]  # SecondFactorMiddleware adds it
         return False
     persistent_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
     return persistent_id.startswith(f"{SmsDevice.model_label()}/")

@@ -242,7 +242,15 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             for number, items in sorted(by_number.items())
         ]
     return render_pdf(
-        "subscriber_invoice", {"invoice": invoice, "account": invoice.account, "groups": groups}
+        "subscriber_invoice",
+        {
+            "invoice": invoice,
+            "account": invoice.account,
+            "groups": groups,
+            "seller_name": settings.SUBSCRIBER_OPERATOR_NAME,
+            "seller_address": settings.SUBSCRIBER_OPERATOR_ADDRESS,
+            "seller_nip": settings.SUBSCRIBER_OPERATOR_NIP,
+        },
     )
 
 

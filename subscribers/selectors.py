@@ -129,7 +129,7 @@ def _prepared(connection: BaseDatabaseWrapper, name: str, sql: str, count: int) 
         return sql
     connection.ensure_connection()
     session = connection.connection
-    state = connection.__dict__.get("_subscribers_prepared")
+    state: tuple[object, set[str]] | None = connection.__dict__.get("_subscribers_prepared")
     if state is None or state[0] is not session:
         state = connection.__dict__["_subscribers_prepared"] = (session, set())
     if name not in state[1]:

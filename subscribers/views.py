@@ -151,7 +151,9 @@ def logout(request: HttpRequest) -> HttpResponse:
 def _subscriber(request: HttpRequest) -> Subscriber | None:
     user = request.user
     login_state = request.session.get(auth.SESSION_LOGIN)
-    if not auth.sms_verified(request) or not login_state or not user.has_role(Role.SUBSCRIBER):
+    if not auth.sms_verified(request) or not login_state or not user.is_authenticated:
+        return None
+    if not user.has_role(Role.SUBSCRIBER):
         return None
     contracts = selectors.contracts_with_panel(user_id=user.pk, today=timezone.localdate())
     if not contracts:

@@ -51,6 +51,8 @@ def test_it_refuses_to_run_under_production_settings():
         "INVOICE_SELLER_NIP": "5250001233",
         "INVOICE_SELLER_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
         "INVOICE_SELLER_IBAN": "PL61109010140000071219812874",
+        "SUBSCRIBER_OPERATOR_NAME": "Idea S.A.",
+        "SUBSCRIBER_OPERATOR_ADDRESS": "ul. Przykładowa 1, 00-950 Warszawa",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "demo_data"],
