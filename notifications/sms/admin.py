@@ -14,9 +14,11 @@ from .models import (
     Agency,
     BankStatement,
     DeliveryEvent,
+    Instalment,
     InsuredPerson,
     LedgerEntry,
     Message,
+    Policy,
     RefusedSenderName,
     StatementLine,
 )
@@ -140,6 +142,34 @@ class InsuredPersonAdmin(admin.ModelAdmin):
     def opt_out(self, request: HttpRequest, queryset: QuerySet[InsuredPerson]) -> None:
         for person in queryset:
             services.person_opt_out(person=person)
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    fields = ("due_date", "amount")
+    extra = 1
+
+
+class PolicyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ("agency", "person", "number", "insurer", "end_date", "premium")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, agency = data.get("person"), data.get("agency")
+        if person is not None and agency is not None and person.agency_id != agency.pk:
+            self.add_error("person", _("Ta osoba należy do innej agencji."))
+        return data
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyAdminForm
+    list_display = ("number", "insurer", "end_date", "person", "agency")
+    search_fields = ("number", "person__last_name")
+    raw_id_fields = ("agency", "person")
+    inlines = [InstalmentInline]
 
 
 class ReadOnly(admin.ModelAdmin):

@@ -31,6 +31,7 @@ from .models import (
     Activation,
     Agency,
     DeliveryEvent,
+    Instalment,
     InsuredPerson,
     LedgerEntry,
     Message,
@@ -369,6 +370,21 @@ def policy_add(*, policy: Policy) -> Policy:
     except IntegrityError as exc:
         raise SmsError(_("Polisa o tym numerze jest już w bazie.")) from exc
     return policy
+
+
+@transaction.atomic
+def instalment_save(*, person: InsuredPerson, form: "ModelForm") -> Instalment:
+    """Add or change a policy's instalment; the form offers only this person's policies."""
+    instalment: Instalment = form.save(commit=False)
+    if instalment.policy.person_id != person.pk or instalment.policy.agency_id != person.agency_id:
+        raise SmsError(_("Wybierz jedną z polis tej osoby."))
+    instalment.save()
+    return instalment
+
+
+@transaction.atomic
+def instalment_delete(*, instalment: Instalment) -> None:
+    instalment.delete()
 
 
 @transaction.atomic
