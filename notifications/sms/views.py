@@ -715,11 +715,13 @@ def delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
     codes = request.GET.get("status", "").split(",")
     names = request.GET.get("status_name", "").split(",")
     dones = request.GET.get("donedate", "").split(",")
+    idxs = request.GET.get("idx", "").split(",")
     for index, gateway_id in enumerate(ids):
         if not gateway_id:
             continue
         code = codes[index] if index < len(codes) else ""
-        message = Message.objects.filter(gateway_id=gateway_id).first()
+        idx = idxs[index] if index < len(idxs) else ""
+        message = services.message_for_report(gateway_id=gateway_id, idx=idx)
         if message is None:
             logger.warning("sms: report for unknown message %s", gateway_id)
             continue
