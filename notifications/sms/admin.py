@@ -140,8 +140,11 @@ class InsuredPersonAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rezygnacja z SMS (odpowiedź STOP)"))
     def opt_out(self, request: HttpRequest, queryset: QuerySet[InsuredPerson]) -> None:
+        count = 0
         for person in queryset:
             services.person_opt_out(person=person)
+            count += 1
+        messages.success(request, _("Zapisano rezygnację z SMS: %(n)s os.") % {"n": count})
 
 
 class InstalmentInline(admin.TabularInline):
