@@ -52,7 +52,8 @@ class SmsGateway(Protocol):
         """Hand one SMS over and return the gateway's id for it.
 
         `idempotency_key` is ours (e.g. "outbox:17"): a gateway that supports it
-        must not deliver twice a message sent again under the same key.
+        must not deliver twice a message sent again under the same key. An empty
+        id means the gateway had taken this key before without naming its id again.
         """
         ...
 

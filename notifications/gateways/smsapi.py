@@ -2,7 +2,10 @@
 
 Errors come as {"error": 13, "message": "…"} with HTTP 200. Our message id goes
 as `idx` with `check_idx=1`, so the same message sent again is refused by
-SMSAPI instead of reaching the phone twice.
+SMSAPI instead of reaching the phone twice. That refusal means an earlier try
+went through (its answer was lost on the way back): `send` returns an empty id
+for it, the message counts as sent, and its delivery reports, which carry the
+`idx`, find it by our id.
 """
 
 import json
@@ -17,6 +20,11 @@ from . import DeliveryStatus, GatewayError, GatewayRejected
 
 # Refusals for good: invalid number, invalid sender, no points, message too long.
 REJECTING = {8, 11, 13, 14, 103}
+# The answer to a send whose idx SMSAPI already has (with check_idx=1): "idx
+# already used". Not a failure: the earlier send with this idx was accepted. The
+# code is taken from SMSAPI's list of error codes as we know it and could not be
+# checked against the live service here; it lives in this one name.
+DUPLICATE_IDX = 105
 
 # Delivery-report codes (callback `status`) and status names (status query).
 REPORT_CODES = {
@@ -49,6 +57,16 @@ def report_status(code: str) -> str:
     return REPORT_CODES.get(code.strip(), "unknown")
 
 
+def _error_code(body: dict[str, Any]) -> int | None:
+    """SMSAPI's error code in an answer, or None when the answer is no error."""
+    if "error" not in body:
+        return None
+    try:
+        return int(body.get("error") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class SmsApiGateway:
     name = "smsapi"
 
@@ -73,9 +91,9 @@ class SmsApiGateway:
 
     @staticmethod
     def _raise_for(body: dict[str, Any]) -> None:
-        if "error" not in body:
+        code = _error_code(body)
+        if code is None:
             return
-        code = int(body.get("error") or 0)
         message = str(body.get("message", ""))
         if code in REJECTING:
             raise GatewayRejected(f"SMSAPI {code}: {message}", code=str(code))
@@ -95,6 +113,8 @@ class SmsApiGateway:
                 f"{settings.PORTAL_BASE_URL}/sms/raport/{settings.SMS_REPORT_SECRET}/"
             )
         body = self._call("POST", params)
+        if _error_code(body) == DUPLICATE_IDX:
+            return ""  # accepted before, under this idx; SMSAPI does not repeat its id
         self._raise_for(body)
         items = body.get("list") or []
         if not items:

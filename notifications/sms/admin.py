@@ -15,9 +15,11 @@ from .models import (
     Agency,
     BankStatement,
     DeliveryEvent,
+    Instalment,
     InsuredPerson,
     LedgerEntry,
     Message,
+    Policy,
     RefusedSenderName,
     StatementLine,
 )
@@ -139,8 +141,39 @@ class InsuredPersonAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rezygnacja z SMS (odpowiedź STOP)"))
     def opt_out(self, request: HttpRequest, queryset: QuerySet[InsuredPerson]) -> None:
+        count = 0
         for person in queryset:
             services.person_opt_out(person=person)
+            count += 1
+        messages.success(request, _("Zapisano rezygnację z SMS: %(n)s os.") % {"n": count})
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    fields = ("due_date", "amount")
+    extra = 1
+
+
+class PolicyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ("agency", "person", "number", "insurer", "end_date", "premium")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, agency = data.get("person"), data.get("agency")
+        if person is not None and agency is not None and person.agency_id != agency.pk:
+            self.add_error("person", _("Ta osoba należy do innej agencji."))
+        return data
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyAdminForm
+    list_display = ("number", "insurer", "end_date", "person", "agency")
+    search_fields = ("number", "person__last_name")
+    raw_id_fields = ("agency", "person")
+    inlines = [InstalmentInline]
 
 
 class ReadOnly(admin.ModelAdmin):

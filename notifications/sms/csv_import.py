@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.queueing import queue_after_commit
 
-from .models import Agency, ImportBatch, InsuredPerson, Policy, Vehicle
+from .models import Agency, ImportBatch, Instalment, InsuredPerson, Policy, Vehicle
 from .services import SmsError, phone_normalise
 
 __all__ = [
@@ -44,10 +44,15 @@ COLUMNS = [
     "skladka",
     "rejestracja",
     "data_badania",
+    "raty",
 ]
 REQUIRED = ("imie", "nazwisko", "telefon")
 MAX_ROWS = 50_000
 YES = {"tak", "t", "1", "yes", "y", "true"}
+# The column "raty": the policy's instalments as termin:kwota, separated by ";" or "|",
+# e.g. "2026-01-15:123,45;2026-04-15:123,45" (in a file separated by ";", the cell
+# is quoted, as spreadsheets do by themselves).
+MAX_INSTALMENTS = 12
 
 
 def _date(value: str) -> date | None:
@@ -60,6 +65,50 @@ def _date(value: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(value)
+
+
+def _amount(value: str) -> Decimal:
+    """An amount as people type it: "1 234,50", "123.45"; positive, at most 2 decimals."""
+    plain = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    plain = plain.removesuffix("zł").removesuffix("zl")
+    amount = Decimal(plain)  # InvalidOperation for anything else
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidOperation(value)
+    if amount >= Decimal("100000000"):
+        raise InvalidOperation(value)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _instalments(value: str) -> list[list[str]]:
+    """The "raty" cell as [[due date ISO, amount], …]; ValueError with the reason."""
+    entries = [e.strip() for e in value.replace("|", ";").split(";") if e.strip()]
+    if len(entries) > MAX_INSTALMENTS:
+        raise ValueError(
+            _("za dużo rat w kolumnie „raty” (najwyżej %(n)s)") % {"n": MAX_INSTALMENTS}
+        )
+    out: list[list[str]] = []
+    for entry in entries:
+        due_raw, colon, amount_raw = entry.partition(":")
+        try:
+            due = _date(due_raw) if colon else None
+            amount = _amount(amount_raw) if colon else None
+        except (ValueError, InvalidOperation):
+            due = amount = None
+        if due is None or amount is None:
+            raise ValueError(
+                _(
+                    "nieprawidłowa rata „%(v)s” w kolumnie „raty” (wpisz termin:kwota, np. "
+                    "2026-01-15:123,45)"
+                )
+                % {"v": entry}
+            )
+        if any(seen[0] == due.isoformat() for seen in out):
+            raise ValueError(
+                _("rata w terminie %(d)s powtarza się w kolumnie „raty”")
+                % {"d": due.strftime("%d.%m.%Y")}
+            )
+        out.append([due.isoformat(), str(amount)])
+    return out
 
 
 def _decode(raw: bytes) -> str:
@@ -107,6 +156,13 @@ def _check(row: dict[str, str], taken: set[str]) -> tuple[dict[str, object] | No
             out["premium"] = str(Decimal(premium)) if premium else None
         except InvalidOperation:
             return None, _("nieprawidłowa składka „%(v)s”") % {"v": row.get("skladka")}
+    raty = row.get("raty", "").strip()
+    if raty and not number:
+        return None, _("raty bez numeru polisy („numer_polisy”)")
+    try:
+        out["instalments"] = _instalments(raty)
+    except ValueError as error:
+        return None, str(error)
     out["policy"] = number
     out["insurer"] = row.get("ubezpieczyciel", "").strip()[:100]
     out["registration"] = row.get("rejestracja", "").strip().upper()[:12]
@@ -226,18 +282,19 @@ def _import_rows(batch: ImportBatch, chunk: int) -> int:
         rows = batch.rows[start : start + chunk]
         persons = InsuredPerson.objects.bulk_create([_person(batch, r, now) for r in rows])
         policies, vehicles = [], []
+        planned: list[tuple[Policy, list[list[str]]]] = []
         for person, r in zip(persons, rows, strict=True):
             if r["policy"]:
-                policies.append(
-                    Policy(
-                        agency_id=batch.agency_id,
-                        person=person,
-                        number=r["policy"],
-                        insurer=r["insurer"],
-                        end_date=r["end_date"],
-                        premium=r.get("premium"),
-                    )
+                policy = Policy(
+                    agency_id=batch.agency_id,
+                    person=person,
+                    number=r["policy"],
+                    insurer=r["insurer"],
+                    end_date=r["end_date"],
+                    premium=r.get("premium"),
                 )
+                policies.append(policy)
+                planned.append((policy, r.get("instalments") or []))
             if r["registration"]:
                 vehicles.append(
                     Vehicle(
@@ -248,6 +305,11 @@ def _import_rows(batch: ImportBatch, chunk: int) -> int:
                     )
                 )
         Policy.objects.bulk_create(policies)
+        Instalment.objects.bulk_create(
+            Instalment(policy=policy, due_date=due, amount=Decimal(amount))
+            for policy, instalments in planned
+            for due, amount in instalments
+        )
         Vehicle.objects.bulk_create(vehicles)
         done += len(persons)
         _report_progress(batch.pk, done)

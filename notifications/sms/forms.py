@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -14,6 +15,7 @@ from . import gsm7
 from .fields import FIELDS, unknown_fields
 from .models import (
     Agency,
+    Instalment,
     InsuredPerson,
     Message,
     MessageType,
@@ -207,6 +209,50 @@ class PolicyForm(forms.ModelForm):
         model = Policy
         fields = ["number", "insurer", "end_date", "premium"]
         widgets = {"end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class InstalmentForm(forms.ModelForm):
+    """A policy's instalment: when it is due and how much (the person's policies only)."""
+
+    amount = forms.DecimalField(
+        label=_("Kwota raty (zł)"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        error_messages={"invalid": _("Podaj kwotę raty, np. 123,45.")},
+    )
+
+    class Meta:
+        model = Instalment
+        fields = ["policy", "due_date", "amount"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "due_date": {"invalid": _("Podaj termin raty jako datę, np. 2026-01-15.")},
+        }
+
+    def __init__(self, *args: Any, person: InsuredPerson, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = cast(forms.ModelChoiceField, self.fields["policy"])  # the FK's field
+        policy.queryset = Policy.objects.filter(person=person, agency=person.agency)
+        policy.empty_label = None
+        policy.error_messages["invalid_choice"] = _("Wybierz jedną z polis tej osoby.")
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError(_("Kwota raty musi być większa od zera."))
+        return amount
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        policy, due = data.get("policy"), data.get("due_date")
+        if policy is not None and due is not None:
+            same = Instalment.objects.filter(policy=policy, due_date=due)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("due_date", _("Ta polisa ma już ratę w tym terminie."))
+        return data
 
 
 class VehicleForm(forms.ModelForm):

@@ -31,6 +31,7 @@ from .models import (
     Activation,
     Agency,
     DeliveryEvent,
+    Instalment,
     InsuredPerson,
     LedgerEntry,
     Message,
@@ -372,6 +373,21 @@ def policy_add(*, policy: Policy) -> Policy:
 
 
 @transaction.atomic
+def instalment_save(*, person: InsuredPerson, form: "ModelForm") -> Instalment:
+    """Add or change a policy's instalment; the form offers only this person's policies."""
+    instalment: Instalment = form.save(commit=False)
+    if instalment.policy.person_id != person.pk or instalment.policy.agency_id != person.agency_id:
+        raise SmsError(_("Wybierz jedną z polis tej osoby."))
+    instalment.save()
+    return instalment
+
+
+@transaction.atomic
+def instalment_delete(*, instalment: Instalment) -> None:
+    instalment.delete()
+
+
+@transaction.atomic
 def rule_save(
     *, agency: Agency, template: Template, days_ahead: int, enabled: bool
 ) -> ReminderRule:
@@ -672,7 +688,9 @@ def sms_messages_deliver(*, message_ids: Sequence[int]) -> list[int]:
                     message=message,
                     source=DeliveryEvent.Source.SEND,
                     status="sent",
-                    detail=gateway_id,
+                    # No id: the gateway had this message under our key from an
+                    # earlier try whose answer was lost; its reports come by the key.
+                    detail=gateway_id or _("przyjęta już przy wcześniejszej próbie"),
                     applied=True,
                 )
             )
@@ -760,6 +778,27 @@ def message_status_apply(
         reported_at=at,
     )
     return applied
+
+
+def message_for_report(*, gateway_id: str, idx: str = "") -> Message | None:
+    """The message a gateway's report is about: by the gateway's id, else by our key.
+
+    A message accepted on an earlier try whose answer was lost has no gateway id
+    yet; its first report, carrying our key as `idx`, gives it the id.
+    """
+    message = Message.objects.filter(gateway_id=gateway_id).first() if gateway_id else None
+    if message is not None:
+        return message
+    prefix, _colon, pk = idx.partition(":")  # Message.idempotency_key: "sms:<pk>"
+    if prefix != "sms" or not pk.isdigit():
+        return None
+    message = Message.objects.filter(pk=int(pk)).first()
+    if message is None or (message.gateway_id and message.gateway_id != gateway_id):
+        return None
+    if gateway_id and not message.gateway_id:
+        Message.objects.filter(pk=message.pk, gateway_id="").update(gateway_id=gateway_id)
+        message.gateway_id = gateway_id
+    return message
 
 
 @transaction.atomic

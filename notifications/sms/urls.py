@@ -21,6 +21,17 @@ urlpatterns = [
     path("ubezpieczeni/<int:pk>/", views.person_edit, name="person-edit"),
     path("ubezpieczeni/<int:pk>/polisa/", views.person_add_policy, name="person-policy"),
     path("ubezpieczeni/<int:pk>/pojazd/", views.person_add_vehicle, name="person-vehicle"),
+    path("ubezpieczeni/<int:pk>/raty/", views.person_add_instalment, name="person-instalment"),
+    path(
+        "ubezpieczeni/<int:pk>/raty/<int:instalment_pk>/",
+        views.instalment_edit,
+        name="instalment-edit",
+    ),
+    path(
+        "ubezpieczeni/<int:pk>/raty/<int:instalment_pk>/usun/",
+        views.instalment_delete,
+        name="instalment-delete",
+    ),
     path("ubezpieczeni/<int:pk>/rezygnacja/", views.person_opt_out, name="person-opt-out"),
     path("ubezpieczeni/import/", views.person_import, name="person-import"),
     path(

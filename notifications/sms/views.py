@@ -38,6 +38,7 @@ from .fields import FIELDS, SAMPLE, sample_text
 from .forms import (
     CsvImportForm,
     EmailLoginForm,
+    InstalmentForm,
     MessageFilterForm,
     PersonForm,
     PolicyForm,
@@ -53,6 +54,7 @@ from .forms import (
 from .models import (
     Agency,
     DeliveryEvent,
+    Instalment,
     InsuredPerson,
     LedgerEntry,
     Message,
@@ -74,6 +76,12 @@ def _get_template_for_agency(request: HttpRequest, pk: int) -> Template:
 
 def _get_person_for_agency(request: HttpRequest, pk: int) -> InsuredPerson:
     return get_object_or_404(InsuredPerson, pk=pk, agency=_agency(request))
+
+
+def _get_instalment_for_agency(request: HttpRequest, person: InsuredPerson, pk: int) -> Instalment:
+    return get_object_or_404(
+        Instalment, pk=pk, policy__person=person, policy__agency=_agency(request)
+    )
 
 
 def _get_message_for_agency(request: HttpRequest, pk: int) -> Message:
@@ -277,13 +285,24 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = services.person_save(agency=_agency(request), form=form)
         flash.success(request, _("Zapisano dane ubezpieczonego."))
         return redirect("sms:person-edit", pk=person.pk)
-    context = {
+    return render(request, "sms/person_form.html", _person_context(form, person))
+
+
+def _person_context(
+    form: PersonForm, person: InsuredPerson | None, **forms: object
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
         "form": form,
         "person": person,
         "policy_form": PolicyForm(prefix="pol"),
         "vehicle_form": VehicleForm(prefix="veh"),
     }
-    return render(request, "sms/person_form.html", context)
+    if person is not None:
+        context["instalment_form"] = InstalmentForm(prefix="rat", person=person)
+        context["instalments"] = Instalment.objects.filter(policy__person=person).select_related(
+            "policy"
+        )
+    return {**context, **forms}
 
 
 @agency_required
@@ -317,6 +336,44 @@ def person_add_vehicle(request: HttpRequest, pk: int) -> HttpResponse:
         flash.success(request, _("Dodano pojazd."))
     else:
         flash.error(request, _("Pojazd nie został dodany: %(e)s") % {"e": form.errors.as_text()})
+    return redirect("sms:person-edit", pk=person.pk)
+
+
+@agency_required
+@require_POST
+def person_add_instalment(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get_person_for_agency(request, pk)
+    form = InstalmentForm(request.POST, prefix="rat", person=person)
+    if form.is_valid():
+        services.instalment_save(person=person, form=form)
+        flash.success(request, _("Dodano ratę."))
+        return redirect("sms:person-edit", pk=person.pk)
+    flash.error(request, _("Rata nie została dodana: popraw zaznaczone pola."))
+    context = _person_context(PersonForm(instance=person, prefix="p"), person, instalment_form=form)
+    return render(request, "sms/person_form.html", context)
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def instalment_edit(request: HttpRequest, pk: int, instalment_pk: int) -> HttpResponse:
+    person = _get_person_for_agency(request, pk)
+    instalment = _get_instalment_for_agency(request, person, instalment_pk)
+    form = InstalmentForm(request.POST or None, instance=instalment, person=person)
+    if request.method == "POST" and form.is_valid():
+        services.instalment_save(person=person, form=form)
+        flash.success(request, _("Zapisano ratę."))
+        return redirect("sms:person-edit", pk=person.pk)
+    context = {"form": form, "person": person, "instalment": instalment}
+    return render(request, "sms/instalment_form.html", context)
+
+
+@agency_required
+@require_POST
+def instalment_delete(request: HttpRequest, pk: int, instalment_pk: int) -> HttpResponse:
+    person = _get_person_for_agency(request, pk)
+    instalment = _get_instalment_for_agency(request, person, instalment_pk)
+    services.instalment_delete(instalment=instalment)
+    flash.success(request, _("Usunięto ratę."))
     return redirect("sms:person-edit", pk=person.pk)
 
 
@@ -660,11 +717,13 @@ def delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
     codes = request.GET.get("status", "").split(",")
     names = request.GET.get("status_name", "").split(",")
     dones = request.GET.get("donedate", "").split(",")
+    idxs = request.GET.get("idx", "").split(",")
     for index, gateway_id in enumerate(ids):
         if not gateway_id:
             continue
         code = codes[index] if index < len(codes) else ""
-        message = Message.objects.filter(gateway_id=gateway_id).first()
+        idx = idxs[index] if index < len(idxs) else ""
+        message = services.message_for_report(gateway_id=gateway_id, idx=idx)
         if message is None:
             logger.warning("sms: report for unknown message %s", gateway_id)
             continue

@@ -12,6 +12,7 @@ from partners.rights import has_right
 def test_it_loads_every_level_once(db):
     lines = demo.load()
     counts = (PartnerProfile.objects.count(), Document.objects.count(), Post.objects.count())
+    assert counts[1] > 0 and counts[2] > 0  # demo documents and forum posts
     demo.load()
     assert (
         PartnerProfile.objects.count(),

@@ -94,9 +94,12 @@ def test_it_hides_an_order_and_its_invoice_from_another_company(
     client.post(reverse("partners:order-place"))
     order = Order.objects.get()
     _pay(client, order, django_capture_on_commit_callbacks)
+    xml = reverse("partners:order-invoice", args=[order.pk, "xml"])
+    assert client.get(xml).status_code == 200  # the owner's invoice is there
     client.force_login(charlie)
     assert client.get(reverse("partners:order", args=[order.pk])).status_code == 404
     assert client.get(reverse("partners:order-invoice", args=[order.pk, "pdf"])).status_code == 404
+    assert client.get(xml).status_code == 404
     assert "ZP/" not in client.get(SHOP).text
     item = CartItem.objects.create(company=alice.organisations.get(), program=program)
     assert client.post(reverse("partners:cart-remove", args=[item.pk])).status_code == 404

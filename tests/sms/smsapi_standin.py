@@ -7,6 +7,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# What SMSAPI answers to a send whose idx it already has (with check_idx=1).
+DUPLICATE_IDX = 105
+
 
 class SmsApiStandIn:
     def __init__(self, token: str = "test-token") -> None:  # noqa: S107 - a test stand-in
@@ -16,6 +19,9 @@ class SmsApiStandIn:
         self.status: dict[str, str] = {}
         self.errors: dict[str, int] = {}  # number -> error code
         self.next_error: int | None = None
+        # Accept the next send, then close the connection without an answer: the
+        # answer lost on the way back, while the message is on its way to the phone.
+        self.drop_next_answer = False
         self.ids = itertools.count(1000)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -66,7 +72,8 @@ class SmsApiStandIn:
             return {"error": self.errors[number], "message": "Invalid phone number"}
         idx = params.get("idx", "")
         if params.get("check_idx") == "1" and idx in self.by_idx:
-            return {"count": 1, "list": [self.by_idx[idx]]}
+            # SMSAPI refuses a repeated idx, with an error as every error: HTTP 200.
+            return {"error": DUPLICATE_IDX, "message": "Duplicated idx"}
         item = {
             "id": str(next(self.ids)),
             "points": 0.16,
@@ -91,6 +98,10 @@ class SmsApiStandIn:
             def _reply(self, params: dict[str, str]) -> None:
                 standin.requests.append(params)
                 body = json.dumps(standin._answer(params, self.headers.get("Authorization", "")))
+                if standin.drop_next_answer and "status" not in params:
+                    standin.drop_next_answer = False
+                    self.close_connection = True
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

@@ -5,7 +5,7 @@ import pytest
 from notifications.gateways import GatewayError, GatewayRejected
 from notifications.gateways.smsapi import SmsApiGateway
 from notifications.sms import services
-from notifications.sms.models import DeliveryEvent, Message
+from notifications.sms.models import DeliveryEvent, LedgerEntry, Message
 
 from .conftest import add_person, add_vehicle, credit, soon
 from .smsapi_standin import SmsApiStandIn
@@ -30,11 +30,73 @@ def test_it_sends_with_our_id_as_idx(smsapi) -> None:
     assert request["to"] == "48600100200" and request["from"] == "Agencja"
     assert request["format"] == "json"
     assert "/sms/raport/" in request["notify_url"]
+    assert message_id
+    # The same idx again: SMSAPI refuses it, which means the first one went through.
     again = gateway.send(
         sender="Agencja", recipient="+48600100200", text="Czesc", idempotency_key="sms:7"
     )
-    assert again == message_id
+    assert again == ""
     assert len(smsapi.by_idx) == 1
+    assert len(smsapi.requests) == 2
+
+
+def test_a_lost_answer_then_a_repeated_idx_ends_as_sent_not_refunded_and_reports_arrive(
+    smsapi, client, agency, inspection_template, settings, django_capture_on_commit_callbacks
+) -> None:
+    add_vehicle(add_person(agency, phone="+48600100200"), "WA 1", soon(3))
+    credit(agency, "1.00")
+    from notifications.sms import selectors
+
+    targets = selectors.targets_matching(agency, "inspection", soon(0))
+    preview = services.send_prepare(agency=agency, template=inspection_template, targets=targets)
+    smsapi.drop_next_answer = True  # SMSAPI takes the message; its answer never comes back
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sms_send(agency=agency, preview=preview, now=_noon())
+    message = Message.objects.get()
+    # The retry reached SMSAPI with the same idx and was refused as a repeat.
+    assert [r["idx"] for r in smsapi.requests] == [message.idempotency_key] * 2
+    assert len(smsapi.by_idx) == 1
+    assert message.status == "sent" and message.gateway_id == ""
+    assert message.attempts == 2 and message.failure_reason == ""
+    assert message.refund_id is None
+    assert services.agency_balance(agency) == Decimal("0.71")
+    assert not LedgerEntry.objects.filter(kind="return").exists()
+    [event] = DeliveryEvent.objects.filter(message=message)
+    assert (event.status, event.detail) == ("sent", "przyjęta już przy wcześniejszej próbie")
+
+    gateway_id = smsapi.by_idx[message.idempotency_key]["id"]
+    url = f"/sms/raport/{settings.SMS_REPORT_SECRET}/"
+    query = smsapi.report_query(gateway_id, "404", "DELIVERED")
+    assert client.get(f"{url}?{query}").content == b"OK"
+    message.refresh_from_db()
+    assert message.status == "delivered" and message.gateway_id == gateway_id
+    # Later reports (and "Odśwież status") now find it by the gateway's id.
+    assert services.message_for_report(gateway_id=gateway_id) == message
+
+
+def test_a_report_with_an_unknown_idx_or_another_id_changes_nothing(
+    client, agency, settings
+) -> None:
+    from django.utils import timezone
+
+    message = Message.objects.create(
+        agency=agency,
+        kind="free",
+        recipient="+48600100200",
+        sender="x",
+        text="x",
+        parts=1,
+        cost=Decimal("0.29"),
+        status="sent",
+        gateway_id="g-1",
+        queued_at=timezone.now(),
+    )
+    url = f"/sms/raport/{settings.SMS_REPORT_SECRET}/"
+    for idx in (f"outbox:{message.pk}", f"sms:{message.pk + 1}", f"sms:{message.pk}"):
+        assert client.get(url, {"MsgId": "g-2", "status": "404", "idx": idx}).content == b"OK"
+    message.refresh_from_db()
+    assert message.status == "sent" and message.gateway_id == "g-1"
+    assert not DeliveryEvent.objects.exists()
 
 
 @pytest.mark.parametrize("code", [13, 14, 103])

@@ -46,6 +46,17 @@ def test_another_agencys_rows_answer_404(alice_client, foreign, url, kind) -> No
     ("url", "kind", "data"),
     [
         ("/sms/wzory/{}/usun/", "template", {}),
+        ("/sms/wzory/{}/", "template", {"kind": "free", "name": "Przejety", "text": "Czesc"}),
+        (
+            "/sms/ubezpieczeni/{}/",
+            "person",
+            {"p-first_name": "Przejety", "p-last_name": "Klient", "p-phone": "600100200"},
+        ),
+        (
+            "/sms/ubezpieczeni/{}/raty/",
+            "person",
+            {"rat-due_date": "2027-01-15", "rat-amount": "10"},
+        ),
         (
             "/sms/ubezpieczeni/{}/polisa/",
             "person",
@@ -57,6 +68,8 @@ def test_another_agencys_rows_answer_404(alice_client, foreign, url, kind) -> No
 )
 def test_another_agencys_rows_answer_404_to_posts(alice_client, foreign, url, kind, data) -> None:
     assert alice_client.post(url.format(foreign[kind].pk), data).status_code == 404
+    foreign[kind].refresh_from_db()  # still there, unchanged
+    assert "Przejety" not in str(foreign[kind])
 
 
 def test_a_foreign_template_cannot_be_sent_nor_messages_refreshed(alice_client, foreign) -> None:
