@@ -179,6 +179,15 @@ def code_verified(request: HttpRequest, contract: Contract) -> bool:
     return bool(state.get("account")) or contract.pk in state.get("contracts", [])
 
 
+def account_code_verified(request: HttpRequest, contract: Contract, numbers: int) -> bool:
+    """A change to the whole account: the account's code, or the one number's code of an
+    account that has a single number (its code then covers all the account has)."""
+    state = request.session.get(SESSION_CODE) or {}
+    if state.get("account"):
+        return True
+    return numbers == 1 and contract.pk in state.get("contracts", [])
+
+
 def code_verify(request: HttpRequest, contract: Contract, code: str) -> bool:
     """The number's own code, or the account's code (covering every number)."""
     account = contract.account

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import SideChannelDevice
 
 from accounts.models import AppendOnlyModel
+from accounts.validators import validate_nip
 
 
 class _MoneyDigits(TypedDict):
@@ -85,7 +86,7 @@ class SubscriberAccount(models.Model):
     kind = models.CharField(_("rodzaj"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("abonent (imię i nazwisko lub firma)"), max_length=200)
     # A company's tax number is public business data; individuals have none here.
-    nip = models.CharField(_("NIP"), max_length=10, blank=True)
+    nip = models.CharField(_("NIP"), max_length=10, blank=True, validators=[validate_nip])
     email = models.EmailField(_("e-mail"), blank=True)
     street = models.CharField(_("ulica i numer"), max_length=200)
     postal_code = models.CharField(_("kod pocztowy"), max_length=6)

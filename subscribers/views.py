@@ -63,6 +63,7 @@ class Subscriber:
     account: SubscriberAccount
     contract: Contract
     contracts: list[Contract]
+    account_numbers: int = 1  # every active number of the account, shown here or not
 
 
 # Login --------------------------------------------------------------------------
@@ -169,7 +170,8 @@ def _subscriber(request: HttpRequest) -> Subscriber | None:
     current = by_id.get(chosen, logged)
     if current not in visible:
         current = logged
-    return Subscriber(account=account, contract=current, contracts=visible)
+    numbers = sum(1 for c in contracts if c.account_id == account.pk)
+    return Subscriber(account=account, contract=current, contracts=visible, account_numbers=numbers)
 
 
 def subscriber_required(view: View) -> View:
@@ -194,6 +196,29 @@ def code_required(view: View) -> View:
             target = request.get_full_path() if request.method == "GET" else ""
             url = reverse("subscribers:code")
             return redirect(f"{url}?next={target}" if target else url)
+        return view(request, *args, **kwargs)
+
+    return subscriber_required(wrapped)
+
+
+def account_code_required(view: View) -> View:
+    """Changes to the whole account (its address, payment form, Profit) need the code that
+    covers every number: the account's code, unless the account has only this number."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
+        if not auth.account_code_verified(request, sub.contract, sub.account_numbers):
+            messages.info(
+                request,
+                _(
+                    "Ta zmiana dotyczy całego konta i wszystkich jego numerów: "
+                    "podaj kod abonencki dla konta."
+                ),
+            )
+            target = request.get_full_path() if request.method == "GET" else ""
+            url = reverse("subscribers:code") + "?zakres=konto"
+            return redirect(f"{url}&next={target}" if target else url)
         return view(request, *args, **kwargs)
 
     return subscriber_required(wrapped)
@@ -240,6 +265,7 @@ def _safe_next(request: HttpRequest, value: str) -> str:
 def code(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    whole_account = (request.POST.get("zakres") or request.GET.get("zakres")) == "konto"
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,11 +280,25 @@ def code(request: HttpRequest) -> HttpResponse:
                 % {"minutes": locked.decision.retry_after_minutes},
             )
         else:
-            if ok:
+            if (
+                ok
+                and whole_account
+                and not auth.account_code_verified(request, sub.contract, sub.account_numbers)
+            ):
+                form.add_error(
+                    "code",
+                    _(
+                        "Przyjęliśmy kod tego numeru, ale ta zmiana dotyczy całego konta: "
+                        "podaj kod abonencki dla konta."
+                    ),
+                )
+            elif ok:
                 messages.success(request, _("Kod abonencki przyjęty."))
                 return HttpResponseRedirect(next_url)
-            form.add_error("code", _("Nieprawidłowy kod abonencki."))
-    return _render(request, "subscribers/code.html", {"form": form, "next": next_url})
+            else:
+                form.add_error("code", _("Nieprawidłowy kod abonencki."))
+    context = {"form": form, "next": next_url, "whole_account": whole_account}
+    return _render(request, "subscribers/code.html", context)
 
 
 @require_GET
@@ -304,7 +344,7 @@ def data(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@code_required
+@account_code_required
 def address_change(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     account = sub.account
@@ -402,7 +442,7 @@ def invoice_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@code_required
+@account_code_required
 def payment_form_change(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     form = PaymentFormForm(request.POST or None, initial={"email": sub.account.email})
@@ -700,7 +740,7 @@ def _case_letters(case: Case) -> dict[str, Any]:
 
 
 @require_POST
-@subscriber_required
+@code_required
 def case_resend(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case_for_subscriber(request, pk)
     try:
@@ -769,7 +809,7 @@ def _expiring(transactions: list[ProfitTransaction], left: dict[int, int]) -> li
 
 
 @require_POST
-@code_required
+@account_code_required
 def profit_join(request: HttpRequest) -> HttpResponse:
     sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
     form = ProfitJoinForm(request.POST)

@@ -183,7 +183,11 @@ def test_it_sends_the_staff_answer_and_resends_within_3_working_days(
     assert OutboxMessage.objects.filter(subject__contains="Odpowiedź w sprawie").count() == 1
     # Thursday 24 December: 25 and 26 are holidays, then a weekend.
     with time_machine.travel(at(2026, 12, 24, 21, 30), tick=False):
-        sub = login_as(alice_account)
+        without_code = login_as(alice_account).post(f"/abonent/bok/{case.pk}/ponownie/")
+        assert without_code["Location"].startswith("/abonent/kod/")
+        case.refresh_from_db()
+        assert case.resend_due_on is None
+        sub = login_as(alice_account, code=True)
         sub.post(f"/abonent/bok/{case.pk}/ponownie/")
     case.refresh_from_db()
     assert case.resend_due_on == date(2026, 12, 30)

@@ -156,14 +156,14 @@ def test_it_does_not_verify_a_user_with_other_rights_by_sms(client, alice_accoun
 
 def test_it_asks_for_the_code_before_a_change_and_returns(alice_account):
     client = login_as(alice_account)
-    response = client.get("/abonent/dane/adres/")
+    response = client.get("/abonent/bok/nowe/")
     assert response.status_code == 302
-    assert response["Location"] == "/abonent/kod/?next=/abonent/dane/adres/"
-    bad = client.post("/abonent/kod/", {"code": "ZLY123", "next": "/abonent/dane/adres/"})
+    assert response["Location"] == "/abonent/kod/?next=/abonent/bok/nowe/"
+    bad = client.post("/abonent/kod/", {"code": "ZLY123", "next": "/abonent/bok/nowe/"})
     assert "Nieprawidłowy kod" in bad.content.decode()
-    good = client.post("/abonent/kod/", {"code": "NUMER0", "next": "/abonent/dane/adres/"})
-    assert good["Location"] == "/abonent/dane/adres/"
-    assert client.get("/abonent/dane/adres/").status_code == 200
+    good = client.post("/abonent/kod/", {"code": "NUMER0", "next": "/abonent/bok/nowe/"})
+    assert good["Location"] == "/abonent/bok/nowe/"
+    assert client.get("/abonent/bok/nowe/").status_code == 200
 
 
 def test_it_takes_the_account_code_for_every_number(bob_account):
@@ -178,9 +178,50 @@ def test_it_takes_a_number_code_for_that_number_only(bob_account):
     client = login_as(bob_account)
     first, second = bob_account.contracts.order_by("msisdn")[:2]
     client.post("/abonent/kod/", {"code": "NUMER0"})
-    assert client.get("/abonent/dane/adres/").status_code == 200
+    assert client.get("/abonent/bok/nowe/").status_code == 200
     client.post(f"/abonent/numer/{second.pk}/", {"next": "/abonent/"})
+    assert client.get("/abonent/bok/nowe/").status_code == 302
+
+
+ACCOUNT_CHANGES = ["/abonent/dane/adres/", "/abonent/platnosci/forma/"]
+
+
+@pytest.mark.parametrize("path", ACCOUNT_CHANGES)
+def test_a_number_code_does_not_open_changes_to_a_whole_business_account(bob_account, path):
+    client = login_as(bob_account)
+    client.post("/abonent/kod/", {"code": "NUMER0"})
+    response = client.get(path)
+    assert response["Location"] == f"/abonent/kod/?zakres=konto&next={path}"
+    page = client.get(response["Location"]).content.decode()
+    assert "kod abonencki dla konta" in page
+    refused = client.post("/abonent/kod/", {"code": "NUMER0", "zakres": "konto", "next": path})
+    assert "ta zmiana dotyczy całego konta" in refused.content.decode()
+    accepted = client.post("/abonent/kod/", {"code": "FIRMA1", "zakres": "konto", "next": path})
+    assert accepted["Location"] == path
+    assert client.get(path).status_code == 200
+
+
+def test_a_number_code_does_not_let_a_business_account_join_profit(bob_account):
+    client = login_as(bob_account)
+    client.post("/abonent/kod/", {"code": "NUMER0"})
+    response = client.post("/abonent/profit/dolacz/", {"consent": "on"})
+    assert response["Location"].startswith("/abonent/kod/?zakres=konto")
+    bob_account.refresh_from_db()
+    assert bob_account.profit_joined_at is None
+
+
+def test_an_individual_with_two_numbers_needs_the_account_code_for_the_address(alice_account):
+    client = login_as(alice_account)
+    client.post("/abonent/kod/", {"code": "NUMER0"})
     assert client.get("/abonent/dane/adres/").status_code == 302
+    client.post("/abonent/kod/", {"code": "ALICE1"})
+    assert client.get("/abonent/dane/adres/").status_code == 200
+
+
+def test_the_only_number_s_code_covers_its_account(charlie_account):
+    client = login_as(charlie_account)
+    client.post("/abonent/kod/", {"code": "NUMER0"})
+    assert client.get("/abonent/dane/adres/").status_code == 200
 
 
 def test_it_locks_the_code_after_five_wrong_ones_across_sessions(alice_account):

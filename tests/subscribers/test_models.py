@@ -69,3 +69,17 @@ def test_it_shows_every_subscriber_model_in_the_admin(staff_client):
     page = client.get(f"/admin/subscribers/subscriberaccount/{account.pk}/change/")
     assert page.status_code == 200
     assert "code_hash" not in page.content.decode()
+
+
+def test_it_refuses_an_invalid_nip_on_an_account(catalogue):
+    from django.core.exceptions import ValidationError
+
+    from .conftest import make_account
+
+    account = make_account("nip-sub", numbers=("48604000001",))
+    account.nip = "1234567890"
+    with pytest.raises(ValidationError) as refused:
+        account.full_clean()
+    assert "Nieprawidłowy NIP" in str(refused.value.message_dict["nip"])
+    account.nip = "5260250274"
+    account.full_clean()
