@@ -195,10 +195,15 @@ class LevelChangeInline(admin.TabularInline):
     fk_name = "profile"
     extra = 0
     can_delete = False
-    readonly_fields = ("from_level", "to_level", "changed_by", "reason", "changed_at")
+    fields = ("from_level", "to_level", "who", "reason", "changed_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("zmienił"))
+    def who(self, obj: LevelChange) -> str:
+        return obj.who
 
 
 class RecommendationInline(admin.TabularInline):

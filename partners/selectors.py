@@ -9,7 +9,17 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import User
 
 from .access import PartnerContext
-from .models import Document, Forum, LevelApplication, PartnerProfile, Post, Right, Topic, TopicRead
+from .models import (
+    Document,
+    Forum,
+    LevelApplication,
+    LevelChange,
+    PartnerProfile,
+    Post,
+    Right,
+    Topic,
+    TopicRead,
+)
 
 RECOMMENDATIONS_NEEDED = 3
 
@@ -50,6 +60,11 @@ def unread_topics(partner: PartnerContext) -> list[Forum]:
     )
     forums = Forum.objects.filter(right__code__in=partner.rights).select_related("right")
     return list(forums.annotate(unread=Coalesce(Subquery(unread), 0)).order_by("name"))
+
+
+def last_level_change(profile: PartnerProfile) -> LevelChange | None:
+    """The company's latest level change, for the home page to say when and why."""
+    return LevelChange.objects.filter(profile=profile).first()
 
 
 def navigation(partner: PartnerContext) -> list[NavItem]:

@@ -611,3 +611,56 @@ def _technician_remind_one(*, pk: int, today: date) -> int:
         topic=f"partners-technician:{profile.pk}",
     )
     return 1
+
+
+def technician_expiry_apply(*, today: date) -> int:
+    """On the day a technician's status has run out, move the company to the fallback level.
+
+    The change is recorded (by the system) and the company told once: the row
+    lock and the re-check of the level make a second run, or two at once, do nothing.
+    """
+    due = PartnerProfile.objects.filter(
+        level__on_expiry__isnull=False, technician_until__lt=today
+    ).values_list("pk", flat=True)
+    return sum(_technician_expire_one(pk=pk, today=today) for pk in due)
+
+
+@transaction.atomic
+def _technician_expire_one(*, pk: int, today: date) -> int:
+    profile = (
+        PartnerProfile.objects.select_for_update(of=("self",))
+        .select_related("organisation", "level__on_expiry")
+        .get(pk=pk)
+    )
+    until, old, fallback = profile.technician_until, profile.level, profile.level.on_expiry
+    if until is None or fallback is None or until >= today:
+        return 0  # changed since the list was read: staff moved the date or the level
+    expired_on = until.strftime("%d.%m.%Y")
+    change = partner_level_change(
+        profile=profile,
+        level=fallback,
+        by=None,
+        reason=_("Uprawnienia serwisanta wygasły %(date)s.") % {"date": expired_on},
+        notify_company=False,
+    )
+    if change is None:
+        return 0
+    notify(
+        to=company_email(profile.organisation),
+        subject=_("Uprawnienia serwisanta wygasły: poziom %(level)s") % {"level": fallback.number},
+        paragraphs=[
+            _(
+                "Uprawnienia serwisanta firmy %(c)s były ważne do %(date)s. Od dziś firma ma "
+                "poziom %(new)s zamiast %(old)s."
+            )
+            % {"c": profile.organisation.name, "date": expired_on, "new": fallback, "old": old},
+            _(
+                "Aby odzyskać poziom %(old)s, odnów uprawnienia serwisanta i złóż wniosek "
+                "w strefie partnera."
+            )
+            % {"old": old.number},
+        ],
+        path=reverse("partners:home"),
+        topic=f"partners-technician:{profile.pk}",
+    )
+    return 1

@@ -122,6 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "held": selectors.rights_held(partner),
         "next": next_level_of(profile, partner.today),
         "readiness": selectors.application_readiness(profile),
+        "last_change": selectors.last_level_change(profile),
         "apply_url": reverse("partners:apply"),
         "documents": selectors.latest_documents(partner),
         "forums": selectors.unread_topics(partner),
