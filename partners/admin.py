@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import files, services
+from . import caching, files, services
 from .models import (
     Bug,
     CaseMessage,
@@ -30,19 +30,48 @@ from .models import (
 )
 
 
+class ForgetsOnChange(admin.ModelAdmin):
+    """Every save or delete here changes what the cached pages show: forget it."""
+
+    def forget(self) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self.forget()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self.forget()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        self.forget()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        self.forget()
+
+
+class ForgetsRightsMatrix(ForgetsOnChange):
+    def forget(self) -> None:
+        caching.rights_matrix_changed()
+        caching.documents_changed()  # the lists show their right's name
+
+
 class LevelGrantInline(admin.TabularInline):
     model = LevelGrant
     extra = 0
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(ForgetsRightsMatrix):
     list_display = ("number", "name", "builds_on", "requires_grounds", "requires_second_factor")
     inlines = [LevelGrantInline]
 
 
 @admin.register(Right)
-class RightAdmin(admin.ModelAdmin):
+class RightAdmin(ForgetsRightsMatrix):
     list_display = ("code", "name", "condition", "url_name", "position")
 
 
@@ -81,10 +110,13 @@ class UploadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(UploadAdmin):
+class DocumentAdmin(UploadAdmin, ForgetsOnChange):
     list_display = ("title", "right", "published_at")
     list_filter = ("right",)
     search_fields = ("title",)
+
+    def forget(self) -> None:
+        caching.documents_changed()
 
 
 @admin.register(Upgrade)

@@ -16,7 +16,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
 
-from . import services
+from . import caching, services
 from .models import (
     Document,
     Forum,
@@ -129,6 +129,7 @@ def _materials(programs: dict[str, Program]) -> None:
         right = Right.objects.get(code=code)
         for title in titles:
             Document.objects.create(right=right, title=title, file=_file(title))
+    caching.documents_changed()
     SectionPage.objects.create(
         right=Right.objects.get(code="pi_section"),
         slug="warunki",

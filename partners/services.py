@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from notifications.services import email_enqueue
 
+from . import caching
 from .markdown import render_markdown
 from .models import (
     Bug,
@@ -396,6 +397,7 @@ def application_submit(
         created_by=user,
         distributor=distributor if ground == Ground.DISTRIBUTOR_RECOMMENDATION else None,
     )
+    caching.standing_changed(company.pk)
     Recommendation.objects.bulk_create(
         Recommendation(
             application=application,
@@ -433,6 +435,7 @@ def recommendation_confirm(
     application.distributor_confirmed_at = timezone.now()
     application.distributor_confirmed_by = user
     application.save(update_fields=["distributor_confirmed_at", "distributor_confirmed_by"])
+    caching.standing_changed(application.company_id)
     return application
 
 
@@ -484,6 +487,7 @@ def application_decide(
     application.decided_by = by
     application.decided_at = timezone.now()
     application.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    caching.standing_changed(application.company_id)
     level_name = str(application.level)
     if approve:
         profile.ground = GROUND_OF_APPLICATION[application.ground]
@@ -539,6 +543,7 @@ def partner_level_change(
     )
     profile.level = level
     profile.save(update_fields=["level"])
+    caching.standing_changed(profile.organisation_id)
     if notify_company:  # an accepted application tells the company in its own decision e-mail
         notify(
             to=company_email(profile.organisation),
