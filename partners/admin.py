@@ -3,10 +3,13 @@ from typing import Any
 import filetype
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from . import caching, files, services
 from .models import (
@@ -28,6 +31,13 @@ from .models import (
     SupportLine,
     Upgrade,
 )
+
+
+def _staff(request: HttpRequest) -> User:
+    """The staff member behind an admin request (the admin lets in no one else)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 class ForgetsOnChange(admin.ModelAdmin):
@@ -86,7 +96,7 @@ class UploadForm(forms.ModelForm):
     upload = forms.FileField(label=_("Plik"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         upload = data.get("upload")
         if upload is None and not self.instance.file_id:
             self.add_error("upload", _("Dodaj plik."))
@@ -154,7 +164,7 @@ class BugAdmin(admin.ModelAdmin):
         if change and "status" in form.changed_data:
             obj.status = Bug.objects.get(pk=obj.pk).status
             super().save_model(request, obj, form, change)
-            services.bug_status_change(bug=obj, status=status, by=request.user)  # type: ignore[arg-type]  # the admin admits only staff Users
+            services.bug_status_change(bug=obj, status=status, by=_staff(request))
             obj.status = status
         else:
             super().save_model(request, obj, form, change)
@@ -171,7 +181,7 @@ class SolutionAdmin(admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: Any) -> None:
         for solution in queryset:
             services.solution_review(
-                solution=solution, approve=True, note=solution.review_note, by=request.user
+                solution=solution, approve=True, note=solution.review_note, by=_staff(request)
             )
         self.message_user(request, _("Opublikowano."), messages.SUCCESS)
 
@@ -179,7 +189,7 @@ class SolutionAdmin(admin.ModelAdmin):
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         for solution in queryset:
             services.solution_review(
-                solution=solution, approve=False, note=solution.review_note, by=request.user
+                solution=solution, approve=False, note=solution.review_note, by=_staff(request)
             )
         self.message_user(request, _("Odrzucono."), messages.SUCCESS)
 
@@ -219,7 +229,7 @@ class SupportCaseAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         reply = form.cleaned_data.get("reply", "").strip()
         if reply:
-            services.case_message_add(case=obj, author=request.user, body=reply, from_staff=True)  # type: ignore[arg-type]  # the admin admits only staff Users
+            services.case_message_add(case=obj, author=_staff(request), body=reply, from_staff=True)
 
 
 class LevelChangeInline(admin.TabularInline):
@@ -306,7 +316,7 @@ class LevelApplicationAdmin(admin.ModelAdmin):
                 application=obj,
                 approve=decision == "approve",
                 reason=form.cleaned_data.get("reason", ""),
-                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
+                by=_staff(request),
             )
         except services.PartnerError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -332,7 +342,7 @@ class ProfileForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         level_changed = self.instance.pk and "level" in self.changed_data
         if level_changed and not (data.get("change_reason") or "").strip():
             self.add_error("change_reason", _("Podaj powód zmiany poziomu."))
@@ -369,7 +379,7 @@ class PartnerProfileAdmin(admin.ModelAdmin):
             services.partner_level_change(
                 profile=obj,
                 level=new_level,
-                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
+                by=_staff(request),
                 reason=form.cleaned_data["change_reason"],
             )
             obj.level = new_level

@@ -186,4 +186,8 @@ def standing(*, organisation_id: int, profile_id: int) -> Standing:
 
 def standing_changed(organisation_id: int) -> None:
     """An application or a level change of the company: its home page reads them again."""
-    _now_and_after_commit(lambda: cache.delete(_standing_key(organisation_id)))
+
+    def forget() -> None:
+        cache.delete(_standing_key(organisation_id))
+
+    _now_and_after_commit(forget)

@@ -46,7 +46,7 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
         matrix = rights_matrix()
         profile.level = matrix.levels[profile.level_id]  # with its next and fallback levels
         setattr(profile, _MATRIX, matrix)
-    subject._partner_profile = profile  # type: ignore[union-attr]  # per-object cache
+    subject._partner_profile = profile  # type: ignore[attr-defined]  # per-object cache, read above
     return profile
 
 

@@ -1,5 +1,6 @@
 """Use cases of the partner area: each writes its rows and queues what it sends."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -362,7 +363,7 @@ def application_submit(
     level: Level,
     ground: str,
     note: str = "",
-    recommendations: list[RecommendationUpload] = (),  # type: ignore[assignment]  # read only, never mutated
+    recommendations: Sequence[RecommendationUpload] = (),
     distributor: Organisation | None = None,
 ) -> LevelApplication:
     """File an application; the ground is checked now and again when staff decide."""
@@ -447,6 +448,8 @@ def _ground_met(application: LevelApplication, profile: PartnerProfile) -> bool:
         return profile.on_distributor_list
     if application.ground == Ground.SERVICED_USERS:
         return application.recommendations.count() >= RECOMMENDATIONS_NEEDED
+    if application.distributor_id is None:
+        return False
     distributor_listed = PartnerProfile.objects.filter(
         organisation_id=application.distributor_id, on_distributor_list=True
     ).exists()
@@ -490,7 +493,7 @@ def application_decide(
     caching.standing_changed(application.company_id)
     level_name = str(application.level)
     if approve:
-        profile.ground = GROUND_OF_APPLICATION[application.ground]
+        profile.ground = GROUND_OF_APPLICATION[LevelApplication.Ground(application.ground)]
         profile.save(update_fields=["ground"])
         partner_level_change(
             profile=profile,
