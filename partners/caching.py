@@ -25,8 +25,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from .models import Document, Level, LevelApplication, LevelChange, LevelGrant, Right
+from .models import Document, Level, LevelApplication, LevelChange, LevelGrant, Right, Topic
 
 TTL = 3600
 MATRIX_KEY = "partners:rights-matrix"
@@ -149,6 +151,21 @@ def latest_documents(codes: Iterable[str], limit: int) -> list[Document]:
         )
         _set(key, rows)
     return rows
+
+
+# Author and company names shown on a cached page may lag a rename by this much.
+TOPIC_PAGE_TTL = 600
+
+
+def topic_page_html(*, topic: Topic, number: int, render: Callable[[], str]) -> SafeString:
+    """A page of a topic's posts as HTML; every new post changes the key (count, time)."""
+    stamp = topic.last_post_at.timestamp()
+    key = f"partners:topic-page:{topic.pk}:{topic.post_count}:{stamp}:{number}:{get_language()}"
+    html: str | None = _get(key)
+    if html is None:
+        html = render()
+        _set(key, str(html), TOPIC_PAGE_TTL)
+    return mark_safe(html)  # noqa: S308  # built by partners.templatetags.post_articles
 
 
 @dataclass(frozen=True)

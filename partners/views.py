@@ -36,7 +36,7 @@ from invoicing.pdf import invoice_pdf
 from payments import services as payment_services
 from payments.providers.base import ProviderError
 
-from . import files, selectors, services
+from . import caching, files, selectors, services
 from . import shop as shop_service
 from .access import View, current_partner, forbidden, partner_required, right_required
 from .forms import (
@@ -81,6 +81,7 @@ from .models import (
 )
 from .payables import PAYABLE_TYPE
 from .rights import explain, next_level_of, profile_of
+from .templatetags.partner_rights import post_articles
 
 
 class PartnerLoginView(TwoFactorLoginView):
@@ -333,9 +334,13 @@ def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     paginator = Paginator(posts, PER_PAGE)
     paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
     page = paginator.get_page(request.GET.get("strona"))
+    posts_html = caching.topic_page_html(
+        topic=topic, number=page.number, render=lambda: post_articles(page.object_list)
+    )
     if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]  # annotated by the selector
         services.topic_mark_read(topic=topic, user=request.user)
-    return render(request, "partners/topic.html", {"topic": topic, "page": page, "form": form})
+    context = {"topic": topic, "page": page, "posts_html": posts_html, "form": form}
+    return render(request, "partners/topic.html", context)
 
 
 # Bugs and suggestions -------------------------------------------------------------------

@@ -87,3 +87,18 @@ def test_it_shows_a_right_staff_rename_at_once(
     assert response.status_code == 302
     held = client.get(HOME).text.split("Twoje uprawnienia")[1].split("</ul>")[0]
     assert "Materiały techniczne (nowa nazwa)" in held
+
+
+def test_it_shows_a_new_post_on_a_cached_topic_page_at_once(alice, bob, client):
+    from partners import services
+    from partners.models import Forum
+
+    forum = Forum.objects.get(slug="dystrybutorzy")
+    topic = services.topic_create(
+        forum=forum, author=alice, company=alice.organisations.get(), title="Wątek", body="Pierwszy"
+    )
+    client.force_login(alice)
+    url = reverse("partners:topic", args=[topic.pk])
+    assert "Pierwszy" in client.get(url).text  # the page of posts is cached from here on
+    services.post_create(topic=topic, author=bob, company=bob.organisations.get(), body="Drugi")
+    assert "Drugi" in client.get(url).text
