@@ -33,6 +33,7 @@ def seed() -> None:
 
     from accounts.models import Membership, Organisation, User
     from accounts.roles import Role
+    from partners import caching
     from partners.models import (
         Document,
         Forum,
@@ -101,6 +102,9 @@ def seed() -> None:
         ),
         batch_size=2000,
     )
+    # Written in bulk, past the admin: drop what the pages may have cached of the old data.
+    caching.rights_matrix_changed()
+    caching.documents_changed()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

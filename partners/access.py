@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from accounts.roles import Role
 from .models import Level, PartnerProfile, Right
 from .rights import explain, held_rights, profile_of, rights_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 LOGIN_URL = "partners:login"
 
 
@@ -52,14 +52,14 @@ def partner_context(request: HttpRequest) -> PartnerContext | None:
     if cached is not None:
         return cached  # type: ignore[no-any-return]  # only this function stores it
     user = request.user
-    if not user.is_authenticated or not user.has_role(Role.PARTNER):  # type: ignore[union-attr]  # checked first: a User
+    if not isinstance(user, User) or not user.has_role(Role.PARTNER):  # anonymous, or no partner
         return None
-    profile = profile_of(user)  # type: ignore[arg-type]  # authenticated above: a User
+    profile = profile_of(user)
     if profile is None:
         return None
     today = timezone.localdate()
     context = PartnerContext(
-        user=user,  # type: ignore[arg-type]  # authenticated above: a User
+        user=user,
         profile=profile,
         level=profile.effective_level(today),
         rights=rights_of(profile, today),
@@ -87,7 +87,7 @@ def partner_required(view: View) -> View:
     """A logged-in user of a partner company (with a verified second factor where required)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse(LOGIN_URL))
         partner = partner_context(request)
@@ -118,7 +118,7 @@ def right_required(code: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @partner_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             partner = current_partner(request)
             if not partner.has(code):
                 return forbidden(request, partner, code)

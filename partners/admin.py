@@ -3,12 +3,15 @@ from typing import Any
 import filetype
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import files, services
+from accounts.models import User
+
+from . import caching, files, services
 from .models import (
     Bug,
     CaseMessage,
@@ -30,19 +33,55 @@ from .models import (
 )
 
 
+def _staff(request: HttpRequest) -> User:
+    """The staff member behind an admin request (the admin lets in no one else)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+class ForgetsOnChange(admin.ModelAdmin):
+    """Every save or delete here changes what the cached pages show: forget it."""
+
+    def forget(self) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self.forget()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self.forget()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        self.forget()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        self.forget()
+
+
+class ForgetsRightsMatrix(ForgetsOnChange):
+    def forget(self) -> None:
+        caching.rights_matrix_changed()
+        caching.documents_changed()  # the lists show their right's name
+
+
 class LevelGrantInline(admin.TabularInline):
     model = LevelGrant
     extra = 0
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(ForgetsRightsMatrix):
     list_display = ("number", "name", "builds_on", "requires_grounds", "requires_second_factor")
     inlines = [LevelGrantInline]
 
 
 @admin.register(Right)
-class RightAdmin(admin.ModelAdmin):
+class RightAdmin(ForgetsRightsMatrix):
     list_display = ("code", "name", "condition", "url_name", "position")
 
 
@@ -57,7 +96,7 @@ class UploadForm(forms.ModelForm):
     upload = forms.FileField(label=_("Plik"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         upload = data.get("upload")
         if upload is None and not self.instance.file_id:
             self.add_error("upload", _("Dodaj plik."))
@@ -81,10 +120,13 @@ class UploadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(UploadAdmin):
+class DocumentAdmin(UploadAdmin, ForgetsOnChange):
     list_display = ("title", "right", "published_at")
     list_filter = ("right",)
     search_fields = ("title",)
+
+    def forget(self) -> None:
+        caching.documents_changed()
 
 
 @admin.register(Upgrade)
@@ -122,7 +164,7 @@ class BugAdmin(admin.ModelAdmin):
         if change and "status" in form.changed_data:
             obj.status = Bug.objects.get(pk=obj.pk).status
             super().save_model(request, obj, form, change)
-            services.bug_status_change(bug=obj, status=status, by=request.user)  # type: ignore[arg-type]  # the admin admits only staff Users
+            services.bug_status_change(bug=obj, status=status, by=_staff(request))
             obj.status = status
         else:
             super().save_model(request, obj, form, change)
@@ -139,7 +181,7 @@ class SolutionAdmin(admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: Any) -> None:
         for solution in queryset:
             services.solution_review(
-                solution=solution, approve=True, note=solution.review_note, by=request.user
+                solution=solution, approve=True, note=solution.review_note, by=_staff(request)
             )
         self.message_user(request, _("Opublikowano."), messages.SUCCESS)
 
@@ -147,7 +189,7 @@ class SolutionAdmin(admin.ModelAdmin):
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         for solution in queryset:
             services.solution_review(
-                solution=solution, approve=False, note=solution.review_note, by=request.user
+                solution=solution, approve=False, note=solution.review_note, by=_staff(request)
             )
         self.message_user(request, _("Odrzucono."), messages.SUCCESS)
 
@@ -187,7 +229,7 @@ class SupportCaseAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         reply = form.cleaned_data.get("reply", "").strip()
         if reply:
-            services.case_message_add(case=obj, author=request.user, body=reply, from_staff=True)  # type: ignore[arg-type]  # the admin admits only staff Users
+            services.case_message_add(case=obj, author=_staff(request), body=reply, from_staff=True)
 
 
 class LevelChangeInline(admin.TabularInline):
@@ -195,10 +237,15 @@ class LevelChangeInline(admin.TabularInline):
     fk_name = "profile"
     extra = 0
     can_delete = False
-    readonly_fields = ("from_level", "to_level", "changed_by", "reason", "changed_at")
+    fields = ("from_level", "to_level", "who", "reason", "changed_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("zmienił"))
+    def who(self, obj: LevelChange) -> str:
+        return obj.who
 
 
 class RecommendationInline(admin.TabularInline):
@@ -269,7 +316,7 @@ class LevelApplicationAdmin(admin.ModelAdmin):
                 application=obj,
                 approve=decision == "approve",
                 reason=form.cleaned_data.get("reason", ""),
-                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
+                by=_staff(request),
             )
         except services.PartnerError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -295,7 +342,7 @@ class ProfileForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         level_changed = self.instance.pk and "level" in self.changed_data
         if level_changed and not (data.get("change_reason") or "").strip():
             self.add_error("change_reason", _("Podaj powód zmiany poziomu."))
@@ -332,7 +379,7 @@ class PartnerProfileAdmin(admin.ModelAdmin):
             services.partner_level_change(
                 profile=obj,
                 level=new_level,
-                by=request.user,  # type: ignore[arg-type]  # the admin admits only staff Users
+                by=_staff(request),
                 reason=form.cleaned_data["change_reason"],
             )
             obj.level = new_level

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,12 @@ class PartnersConfig(AppConfig):
         from . import payables, tasks  # noqa: F401
 
         payables.register()
+        # Data migrations load and change the rights matrix: pages must not keep the old one.
+        post_migrate.connect(_forget_cached_pages, sender=self)
+
+
+def _forget_cached_pages(**kwargs: object) -> None:
+    from . import caching
+
+    caching.rights_matrix_changed()
+    caching.documents_changed()

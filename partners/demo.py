@@ -16,7 +16,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.otp import recovery_codes_issue
 from accounts.roles import Role
 
-from . import services
+from . import caching, services
 from .models import (
     Document,
     Forum,
@@ -35,8 +35,9 @@ from .models import (
 DEMO_TOTP_HEX = "506172746e657221c0ffee506172746e657221c0"
 DEMO_TOTP_BASE32 = base64.b32encode(bytes.fromhex(DEMO_TOTP_HEX)).decode()
 
-# username, company, NIP, level, subscription sales, distributor list, technician days left
-COMPANIES = [
+# user name, company, NIP, level, subscription sales, distributor list, technician days left
+CompanyRow = tuple[str, str, str, int, bool, bool, int | None]
+COMPANIES: list[CompanyRow] = [
     ("partner0", "Autorskie Moduły Jan Lis", "5213017228", 0, False, False, None),
     ("partner1", "Biuro Rachunkowe Start s.c.", "1132853869", 1, False, False, None),
     ("partner2", "PPS Kasa i Biuro sp. z o.o.", "9512370578", 2, False, False, None),
@@ -80,7 +81,7 @@ def _file(name: str) -> StoredFile:
     )
 
 
-def _company(row: tuple) -> tuple[Organisation, object]:  # type: ignore[type-arg]  # rows of mixed demo data
+def _company(row: CompanyRow) -> tuple[Organisation, User]:
     username, name, nip, level, subscriptions, distributor, days = row
     company, _ = Organisation.objects.get_or_create(
         kind=Organisation.Kind.PARTNER,
@@ -129,6 +130,7 @@ def _materials(programs: dict[str, Program]) -> None:
         right = Right.objects.get(code=code)
         for title in titles:
             Document.objects.create(right=right, title=title, file=_file(title))
+    caching.documents_changed()
     SectionPage.objects.create(
         right=Right.objects.get(code="pi_section"),
         slug="warunki",
@@ -153,7 +155,7 @@ def _materials(programs: dict[str, Program]) -> None:
         )
 
 
-def _community(users: dict[str, object], programs: dict[str, Program]) -> None:
+def _community(users: dict[str, User], programs: dict[str, Program]) -> None:
     if Topic.objects.exists():
         return
     author, other = users["partner2"], users["partner5"]
@@ -212,7 +214,7 @@ def load() -> list[str]:
                 "period_months": months,
             },
         )
-    users = {}
+    users: dict[str, User] = {}
     lines = ["Partnerzy: /partner/logowanie/ (login = hasło; od poziomu 3 także kod TOTP)"]
     for row in COMPANIES:
         _company_obj, user = _company(row)

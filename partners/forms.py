@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -87,13 +87,15 @@ class SolutionForm(forms.Form):
     description = forms.CharField(
         label=_("Opis (Markdown)"), widget=forms.Textarea, max_length=20000
     )
-    files = MultipleFileField(
+    # Not `files`: that name is the form's own dict of uploads.
+    attachments = MultipleFileField(
         label=_("Pliki (PDF, PNG, JPEG lub ZIP, do 5 MB każdy)"), required=False
     )
 
-    def clean_files(self) -> list[tuple[Any, str]]:
+    def clean_attachments(self) -> list[tuple[Any, str]]:
         return [
-            (f, validate_upload(f, allowed=ATTACHMENT_TYPES)) for f in self.cleaned_data["files"]
+            (f, validate_upload(f, allowed=ATTACHMENT_TYPES))
+            for f in self.cleaned_data["attachments"]
         ]
 
 
@@ -121,14 +123,15 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, current: Level, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = Level.objects.exclude(pk=current.pk)
+        level = cast(forms.ModelChoiceField, self.fields["level"])  # declared just above
+        level.queryset = Level.objects.exclude(pk=current.pk)
 
     def clean_distributor_nip(self) -> str:
         value = self.cleaned_data["distributor_nip"]
         return clean_nip(value) if value.strip() else ""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         ground = data.get("ground")
         if ground == LevelApplication.Ground.DISTRIBUTOR_RECOMMENDATION:
             if not data.get("distributor_nip") and "distributor_nip" not in self.errors:
@@ -146,7 +149,7 @@ class RecommendationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         filled = [data.get("registration_number"), data.get("customer_name"), data.get("file")]
         if any(filled) and not all(filled):
             raise ValidationError(_("Podaj numer, nazwę użytkownika i plik rekomendacji."))

@@ -194,6 +194,13 @@ class LevelChange(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.profile}: {self.from_level_id} → {self.to_level_id}"
 
+    @property
+    def who(self) -> str:
+        """The staff member, or the system for changes nobody made by hand (technician expiry)."""
+        if self.changed_by_id is None:
+            return str(_("system"))
+        return str(self.changed_by)
+
 
 # Files served through the app --------------------------------------------------
 

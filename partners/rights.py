@@ -9,15 +9,16 @@ code never compares level numbers.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 
+from .caching import Matrix, rights_matrix
 from .models import Level, LevelGrant, PartnerProfile, Right
 
 _CACHE = "_partner_rights"
+_MATRIX = "_partner_matrix"
 
 
 def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile | None:
@@ -33,9 +34,7 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
     if cached is not False:
         return cached  # type: ignore[return-value]  # only this function stores it
     profile = (
-        PartnerProfile.objects.select_related(
-            "level__next_level", "level__on_expiry__next_level", "organisation"
-        )
+        PartnerProfile.objects.select_related("organisation")
         .filter(
             organisation__kind=Organisation.Kind.PARTNER,
             organisation__memberships__user=subject,
@@ -43,8 +42,21 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
         .order_by("organisation__name", "pk")
         .first()
     )
-    subject._partner_profile = profile  # type: ignore[union-attr]  # per-object cache
+    if profile is not None:
+        matrix = rights_matrix()
+        profile.level = matrix.levels[profile.level_id]  # with its next and fallback levels
+        setattr(profile, _MATRIX, matrix)
+    subject._partner_profile = profile  # type: ignore[attr-defined]  # per-object cache, read above
     return profile
+
+
+def _matrix(profile: PartnerProfile) -> Matrix:
+    """The matrix read for this profile's request: one cache read per request, not per use."""
+    matrix = getattr(profile, _MATRIX, None)
+    if matrix is None:
+        matrix = rights_matrix()
+        setattr(profile, _MATRIX, matrix)
+    return matrix  # type: ignore[no-any-return]  # only this module stores it
 
 
 def _today() -> date:
@@ -66,7 +78,7 @@ def held_rights(profile: PartnerProfile, today: date | None = None) -> list[Righ
     level = profile.effective_level(today)
     rows = [
         right
-        for right in Right.objects.filter(grants__level=level)
+        for right in _matrix(profile).rights.get(level.pk, [])
         if condition_met(profile, right.condition)
     ]
     setattr(profile, _CACHE, (today, rows))
@@ -80,7 +92,7 @@ def rights_of(profile: PartnerProfile, today: date | None = None) -> frozenset[s
 
 def level_rights(level: Level) -> frozenset[str]:
     """Codes granted to a level, before any condition."""
-    return frozenset(LevelGrant.objects.filter(level=level).values_list("right__code", flat=True))
+    return frozenset(right.code for right in rights_matrix().rights.get(level.pk, []))
 
 
 def has_right(
@@ -179,19 +191,15 @@ class NextLevel:
 
 
 def next_level_of(profile: PartnerProfile, today: date | None = None) -> NextLevel | None:
-    """The next level's gains and losses against today's level, in one query."""
+    """The next level's gains and losses against today's level, from the rights matrix."""
     today = today or _today()
     current = profile.effective_level(today)
     target = current.next_level
     if target is None:
         return None
-    rows = Right.objects.filter(grants__level__in=[current, target]).annotate(
-        granted_to=F("grants__level")
-    )
-    mine: dict[str, Right] = {}
-    theirs: dict[str, Right] = {}
-    for right in rows:
-        (mine if right.granted_to == current.pk else theirs)[right.code] = right  # type: ignore[attr-defined]  # annotated by the query
+    matrix = _matrix(profile)
+    mine = {right.code: right for right in matrix.rights.get(current.pk, [])}
+    theirs = {right.code: right for right in matrix.rights.get(target.pk, [])}
     return NextLevel(
         level=target,
         gains=[theirs[c] for c in theirs if c not in mine],

@@ -2,14 +2,25 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 
+from . import caching
 from .access import PartnerContext
-from .models import Document, Forum, LevelApplication, PartnerProfile, Post, Right, Topic, TopicRead
+from .models import (
+    Document,
+    Forum,
+    LevelApplication,
+    LevelChange,
+    PartnerProfile,
+    Post,
+    Right,
+    Topic,
+    TopicRead,
+)
 
 RECOMMENDATIONS_NEEDED = 3
 
@@ -25,31 +36,47 @@ def rights_held(partner: PartnerContext) -> list[Right]:
 
 
 def latest_documents(partner: PartnerContext, limit: int = 5) -> list[Document]:
-    """The newest documents of the libraries the company may open."""
-    return list(
-        Document.objects.filter(right__code__in=partner.rights)
-        .select_related("right")
-        .defer("file__data")
-        .order_by("-published_at", "-pk")[:limit]
+    """The newest documents of the libraries the company may open (cached per set of rights)."""
+    return caching.latest_documents(partner.rights, limit)
+
+
+@dataclass(frozen=True)
+class ForumUnread:
+    name: str
+    url: str
+    unread: int
+
+
+# Written out once rather than composed per request: the home page's costliest query to build.
+_UNREAD_SQL = f"""
+    SELECT f.name, r.url_name, COUNT(t.id) FILTER (
+        WHERE tr.read_at IS NULL OR tr.read_at < t.last_post_at
     )
+    FROM {Forum._meta.db_table} f
+    JOIN {Right._meta.db_table} r ON r.id = f.right_id
+    LEFT JOIN {Topic._meta.db_table} t ON t.forum_id = f.id
+    LEFT JOIN {TopicRead._meta.db_table} tr ON tr.topic_id = t.id AND tr.user_id = %s
+    WHERE r.code = ANY(%s)
+    GROUP BY f.id, f.name, r.url_name
+    ORDER BY f.name, f.id
+"""  # noqa: S608  # only table names are formatted in; values are parameters
 
 
-def unread_topics(partner: PartnerContext) -> list[Forum]:
+def unread_topics(partner: PartnerContext) -> list[ForumUnread]:
     """The company's forums, each with how many topics have posts the user has not read."""
-    read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=partner.user).values("read_at")[
-        :1
-    ]
-    unread = (
-        Topic.objects.filter(forum=OuterRef("pk"))
-        .annotate(read_at=Subquery(read_at))
-        .filter(Q(read_at__isnull=True) | Q(read_at__lt=F("last_post_at")))
-        .order_by()
-        .values("forum")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    forums = Forum.objects.filter(right__code__in=partner.rights).select_related("right")
-    return list(forums.annotate(unread=Coalesce(Subquery(unread), 0)).order_by("name"))
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [partner.user.pk, sorted(partner.rights)])
+        rows = cursor.fetchall()
+    return [ForumUnread(name=name, url=reverse(url_name), unread=n) for name, url_name, n in rows]
+
+
+def last_level_change(profile: PartnerProfile) -> LevelChange | None:
+    """The company's latest level change, for the home page to say when and why."""
+    return _standing(profile).last_change
+
+
+def _standing(profile: PartnerProfile) -> caching.Standing:
+    return caching.standing(organisation_id=profile.organisation_id, profile_id=profile.pk)
 
 
 def navigation(partner: PartnerContext) -> list[NavItem]:
@@ -87,16 +114,11 @@ class Readiness:
 
 def application_readiness(profile: PartnerProfile) -> Readiness:
     """From the flags and the company's pending application (its uploads, its confirmation)."""
-    pending = (
-        LevelApplication.objects.filter(
-            company_id=profile.organisation_id, state=LevelApplication.State.PENDING
-        )
-        .annotate(uploaded=Count("recommendations"))
-        .first()
-    )
+    standing = _standing(profile)
+    pending = standing.pending
     return Readiness(
         on_distributor_list=profile.on_distributor_list,
-        recommendations=pending.uploaded if pending else 0,  # type: ignore[attr-defined]  # annotated count
+        recommendations=standing.uploaded,
         recommendations_needed=RECOMMENDATIONS_NEEDED,
         distributor_recommended=bool(pending and pending.distributor_confirmed_at),
         pending=pending,

@@ -1,5 +1,6 @@
 """Use cases of the partner area: each writes its rows and queues what it sends."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from notifications.services import email_enqueue
 
+from . import caching
 from .markdown import render_markdown
 from .models import (
     Bug,
@@ -361,7 +363,7 @@ def application_submit(
     level: Level,
     ground: str,
     note: str = "",
-    recommendations: list[RecommendationUpload] = (),  # type: ignore[assignment]  # read only, never mutated
+    recommendations: Sequence[RecommendationUpload] = (),
     distributor: Organisation | None = None,
 ) -> LevelApplication:
     """File an application; the ground is checked now and again when staff decide."""
@@ -396,6 +398,7 @@ def application_submit(
         created_by=user,
         distributor=distributor if ground == Ground.DISTRIBUTOR_RECOMMENDATION else None,
     )
+    caching.standing_changed(company.pk)
     Recommendation.objects.bulk_create(
         Recommendation(
             application=application,
@@ -433,6 +436,7 @@ def recommendation_confirm(
     application.distributor_confirmed_at = timezone.now()
     application.distributor_confirmed_by = user
     application.save(update_fields=["distributor_confirmed_at", "distributor_confirmed_by"])
+    caching.standing_changed(application.company_id)
     return application
 
 
@@ -444,6 +448,8 @@ def _ground_met(application: LevelApplication, profile: PartnerProfile) -> bool:
         return profile.on_distributor_list
     if application.ground == Ground.SERVICED_USERS:
         return application.recommendations.count() >= RECOMMENDATIONS_NEEDED
+    if application.distributor_id is None:
+        return False
     distributor_listed = PartnerProfile.objects.filter(
         organisation_id=application.distributor_id, on_distributor_list=True
     ).exists()
@@ -484,9 +490,10 @@ def application_decide(
     application.decided_by = by
     application.decided_at = timezone.now()
     application.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    caching.standing_changed(application.company_id)
     level_name = str(application.level)
     if approve:
-        profile.ground = GROUND_OF_APPLICATION[application.ground]
+        profile.ground = GROUND_OF_APPLICATION[LevelApplication.Ground(application.ground)]
         profile.save(update_fields=["ground"])
         partner_level_change(
             profile=profile,
@@ -539,6 +546,7 @@ def partner_level_change(
     )
     profile.level = level
     profile.save(update_fields=["level"])
+    caching.standing_changed(profile.organisation_id)
     if notify_company:  # an accepted application tells the company in its own decision e-mail
         notify(
             to=company_email(profile.organisation),
@@ -606,6 +614,59 @@ def _technician_remind_one(*, pk: int, today: date) -> int:
                 "n": days_left,
                 "level": fallback.number if fallback else "—",
             }
+        ],
+        path=reverse("partners:home"),
+        topic=f"partners-technician:{profile.pk}",
+    )
+    return 1
+
+
+def technician_expiry_apply(*, today: date) -> int:
+    """On the day a technician's status has run out, move the company to the fallback level.
+
+    The change is recorded (by the system) and the company told once: the row
+    lock and the re-check of the level make a second run, or two at once, do nothing.
+    """
+    due = PartnerProfile.objects.filter(
+        level__on_expiry__isnull=False, technician_until__lt=today
+    ).values_list("pk", flat=True)
+    return sum(_technician_expire_one(pk=pk, today=today) for pk in due)
+
+
+@transaction.atomic
+def _technician_expire_one(*, pk: int, today: date) -> int:
+    profile = (
+        PartnerProfile.objects.select_for_update(of=("self",))
+        .select_related("organisation", "level__on_expiry")
+        .get(pk=pk)
+    )
+    until, old, fallback = profile.technician_until, profile.level, profile.level.on_expiry
+    if until is None or fallback is None or until >= today:
+        return 0  # changed since the list was read: staff moved the date or the level
+    expired_on = until.strftime("%d.%m.%Y")
+    change = partner_level_change(
+        profile=profile,
+        level=fallback,
+        by=None,
+        reason=_("Uprawnienia serwisanta wygasły %(date)s.") % {"date": expired_on},
+        notify_company=False,
+    )
+    if change is None:
+        return 0
+    notify(
+        to=company_email(profile.organisation),
+        subject=_("Uprawnienia serwisanta wygasły: poziom %(level)s") % {"level": fallback.number},
+        paragraphs=[
+            _(
+                "Uprawnienia serwisanta firmy %(c)s były ważne do %(date)s. Od dziś firma ma "
+                "poziom %(new)s zamiast %(old)s."
+            )
+            % {"c": profile.organisation.name, "date": expired_on, "new": fallback, "old": old},
+            _(
+                "Aby odzyskać poziom %(old)s, odnów uprawnienia serwisanta i złóż wniosek "
+                "w strefie partnera."
+            )
+            % {"old": old.number},
         ],
         path=reverse("partners:home"),
         topic=f"partners-technician:{profile.pk}",

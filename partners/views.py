@@ -1,6 +1,7 @@
 """The partner's pages. Every page states the right it needs; rows are found through the company."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -8,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseRedirect,
@@ -27,8 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import security_event
 from accounts.downloads import csv_download, file_download
-from accounts.forms import PortalLoginForm
-from accounts.models import Organisation
+from accounts.models import AuthenticatedRequest, Organisation
 from accounts.roles import Role
 from accounts.views import TwoFactorLoginView
 from invoicing.ksef import invoice_fa3_xml
@@ -36,7 +36,7 @@ from invoicing.pdf import invoice_pdf
 from payments import services as payment_services
 from payments.providers.base import ProviderError
 
-from . import files, selectors, services
+from . import caching, files, selectors, services
 from . import shop as shop_service
 from .access import View, current_partner, forbidden, partner_required, right_required
 from .forms import (
@@ -81,6 +81,7 @@ from .models import (
 )
 from .payables import PAYABLE_TYPE
 from .rights import explain, next_level_of, profile_of
+from .templatetags.partner_rights import post_articles
 
 
 class PartnerLoginView(TwoFactorLoginView):
@@ -90,7 +91,7 @@ class PartnerLoginView(TwoFactorLoginView):
     role = Role.PARTNER
     template_name = "partners/login.html"
 
-    def form_valid(self, form: PortalLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         profile = profile_of(user) if user.has_role(Role.PARTNER) else None
         if profile is None:
@@ -112,7 +113,7 @@ login = PartnerLoginView.as_view(extra_context={"heading": gettext_lazy("Logowan
 
 @partner_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     profile = partner.profile
     context = {
@@ -122,6 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "held": selectors.rights_held(partner),
         "next": next_level_of(profile, partner.today),
         "readiness": selectors.application_readiness(profile),
+        "last_change": selectors.last_level_change(profile),
         "apply_url": reverse("partners:apply"),
         "documents": selectors.latest_documents(partner),
         "forums": selectors.unread_topics(partner),
@@ -131,7 +133,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def view_as(request: HttpRequest, pk: int) -> HttpResponse:
+def view_as(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Staff: every right of a company as it stands, or as it would be at level N."""
     profile = get_object_or_404(
         PartnerProfile.objects.select_related("organisation", "level"), pk=pk
@@ -158,14 +160,14 @@ def view_as(request: HttpRequest, pk: int) -> HttpResponse:
 PER_PAGE = 20
 
 
-def _file_response(stored: StoredFile) -> HttpResponse:
+def _file_response(stored: StoredFile) -> HttpResponseBase:
     return file_download(bytes(stored.data), filename=stored.name, content_type=stored.content_type)
 
 
 def _library(code: str, template: str = "partners/library.html") -> View:
     @right_required(code)
     @require_GET
-    def view(request: HttpRequest) -> HttpResponse:
+    def view(request: AuthenticatedRequest) -> HttpResponse:
         right = Right.objects.get(code=code)
         form = SearchForm(request.GET or None)
         documents = Document.objects.filter(right=right).select_related("file").defer("file__data")
@@ -192,7 +194,7 @@ api_section = _library("api_section", "partners/section.html")
 
 @partner_required
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Every download checks the right of the document's library, now."""
     document = get_object_or_404(Document.objects.select_related("right", "file"), pk=pk)
     partner = current_partner(request)
@@ -203,7 +205,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_required
 @require_GET
-def section_page(request: HttpRequest, pk: int) -> HttpResponse:
+def section_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(SectionPage.objects.select_related("right"), pk=pk)
     partner = current_partner(request)
     if not partner.has(page.right.code):
@@ -213,23 +215,32 @@ def section_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partners/section_page.html", context)
 
 
+@dataclass(frozen=True)
+class UpgradeRow:
+    upgrade: Upgrade
+    notes_html: str
+
+
 @right_required("upgrades")
 @require_GET
-def upgrades(request: HttpRequest) -> HttpResponse:
+def upgrades(request: AuthenticatedRequest) -> HttpResponse:
     rows = Upgrade.objects.select_related("program", "file").defer("file__data")
     program = request.GET.get("program", "")
     if program.isdigit():
         rows = rows.filter(program_id=int(program))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("strona"))
-    for upgrade in page:
-        upgrade.notes_html = render_markdown(upgrade.release_notes)
-    context = {"page": page, "programs": Program.objects.all(), "program": program}
+    context = {
+        "page": page,
+        "rows": [UpgradeRow(u, render_markdown(u.release_notes)) for u in page],
+        "programs": Program.objects.all(),
+        "program": program,
+    }
     return render(request, "partners/upgrades.html", context)
 
 
 @right_required("upgrades")
 @require_GET
-def upgrade_download(request: HttpRequest, pk: int) -> HttpResponse:
+def upgrade_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     upgrade = get_object_or_404(Upgrade.objects.select_related("file"), pk=pk)
     return _file_response(upgrade.file)
 
@@ -239,7 +250,7 @@ SUPPORT_LINE_RIGHTS = ("partner_support_line", "mobile_support_line", "technicia
 
 @partner_required
 @require_GET
-def support_lines(request: HttpRequest) -> HttpResponse:
+def support_lines(request: AuthenticatedRequest) -> HttpResponse:
     """Only the numbers the company holds a right to; none at all is the 403 page."""
     partner = current_partner(request)
     held = [code for code in SUPPORT_LINE_RIGHTS if partner.has(code)]
@@ -252,7 +263,7 @@ def support_lines(request: HttpRequest) -> HttpResponse:
 # Forums ------------------------------------------------------------------------------
 
 
-def _forum_for(request: HttpRequest, forum: Forum) -> HttpResponse | None:
+def _forum_for(request: AuthenticatedRequest, forum: Forum) -> HttpResponse | None:
     partner = current_partner(request)
     if not partner.has(forum.right.code):
         return forbidden(request, partner, forum.right.code)
@@ -261,7 +272,7 @@ def _forum_for(request: HttpRequest, forum: Forum) -> HttpResponse | None:
 
 @partner_required
 @require_http_methods(["GET", "POST"])
-def forum_index(request: HttpRequest, slug: str) -> HttpResponse:
+def forum_index(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     forum = get_object_or_404(Forum.objects.select_related("right"), slug=slug)
     if (refused := _forum_for(request, forum)) is not None:
         return refused
@@ -280,9 +291,23 @@ def forum_index(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partners/forum.html", context)
 
 
+# What a topic page shows of a post (rows, not models: 20 a page, every page view):
+# the HTML stored when it was written, never the Markdown source.
+POST_COLUMNS = (
+    "pk",
+    "created_at",
+    "reply_to_id",
+    "body_html",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "company__name",
+)
+
+
 @partner_required
 @require_http_methods(["GET", "POST"])
-def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     read_at = TopicRead.objects.filter(topic=OuterRef("pk"), user=request.user).values("read_at")
     topic = get_object_or_404(
         Topic.objects.select_related("forum__right").annotate(read_at=Subquery(read_at[:1])),
@@ -305,13 +330,17 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         last = -(-(topic.post_count + 1) // PER_PAGE)
         return redirect(f"{reverse('partners:topic', args=[topic.pk])}?strona={last}#p{post.pk}")
-    posts = Post.objects.filter(topic=topic).select_related("author", "company")
+    posts = Post.objects.filter(topic=topic).values(*POST_COLUMNS)
     paginator = Paginator(posts, PER_PAGE)
     paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
     page = paginator.get_page(request.GET.get("strona"))
+    posts_html = caching.topic_page_html(
+        topic=topic, number=page.number, render=lambda: post_articles(page.object_list)
+    )
     if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]  # annotated by the selector
         services.topic_mark_read(topic=topic, user=request.user)
-    return render(request, "partners/topic.html", {"topic": topic, "page": page, "form": form})
+    context = {"topic": topic, "page": page, "posts_html": posts_html, "form": form}
+    return render(request, "partners/topic.html", context)
 
 
 # Bugs and suggestions -------------------------------------------------------------------
@@ -319,7 +348,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @right_required("bug_database")
 @require_http_methods(["GET", "POST"])
-def bug_list(request: HttpRequest) -> HttpResponse:
+def bug_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     form = BugForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -344,7 +373,7 @@ def bug_list(request: HttpRequest) -> HttpResponse:
 
 @right_required("bug_database")
 @require_http_methods(["GET", "POST"])
-def bug_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bug_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     bug = get_object_or_404(Bug.objects.select_related("program"), pk=pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -358,7 +387,7 @@ def bug_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @right_required("bug_database")
 @require_POST
-def bug_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def bug_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     bug = get_object_or_404(Bug, pk=pk)
     if services.bug_vote(bug=bug, user=request.user):
         messages.success(request, _("Dziękujemy za głos."))
@@ -370,14 +399,14 @@ def bug_vote(request: HttpRequest, pk: int) -> HttpResponse:
 # Sales registration -------------------------------------------------------------------------
 
 
-def _registrations_of(request: HttpRequest) -> QuerySet[SalesRegistration]:
+def _registrations_of(request: AuthenticatedRequest) -> QuerySet[SalesRegistration]:
     partner = current_partner(request)
     return SalesRegistration.objects.filter(company=partner.company).select_related("program")
 
 
 @right_required("sales_registration")
 @require_http_methods(["GET", "POST"])
-def registrations(request: HttpRequest) -> HttpResponse:
+def registrations(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -393,7 +422,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/registrations.html", context)
 
 
-def _registration_rows(request: HttpRequest) -> Iterator[list[object]]:
+def _registration_rows(request: AuthenticatedRequest) -> Iterator[list[object]]:
     yield [
         _("NIP klienta"),
         _("Klient"),
@@ -415,7 +444,7 @@ def _registration_rows(request: HttpRequest) -> Iterator[list[object]]:
 
 @right_required("sales_registration")
 @require_GET
-def registrations_csv(request: HttpRequest) -> HttpResponseBase:
+def registrations_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """Every cell goes through the shared writer, which neutralises = + - @ at the start."""
     return csv_download(_registration_rows(request), filename="rejestracje-sprzedazy.csv")
 
@@ -425,7 +454,7 @@ def registrations_csv(request: HttpRequest) -> HttpResponseBase:
 
 @partner_required
 @require_GET
-def solutions(request: HttpRequest) -> HttpResponse:
+def solutions(request: AuthenticatedRequest) -> HttpResponse:
     """Published solutions for every partner; the company's own in any state."""
     partner = current_partner(request)
     published = Solution.objects.filter(state=Solution.State.APPROVED).select_related("company")
@@ -440,11 +469,11 @@ def solutions(request: HttpRequest) -> HttpResponse:
 
 @right_required("own_solutions")
 @require_http_methods(["GET", "POST"])
-def solution_create(request: HttpRequest) -> HttpResponse:
+def solution_create(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     form = SolutionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        stored = [files.store(upload, mime) for upload, mime in form.cleaned_data["files"]]
+        stored = [files.store(upload, m) for upload, m in form.cleaned_data["attachments"]]
         solution = services.solution_submit(
             company=partner.company,
             author=request.user,
@@ -457,7 +486,7 @@ def solution_create(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/solution_form.html", {"form": form})
 
 
-def _get_solution_for_partner(request: HttpRequest, pk: int) -> Solution:
+def _get_solution_for_partner(request: AuthenticatedRequest, pk: int) -> Solution:
     """A published solution, or one of the company's own: anything else is 404."""
     partner = current_partner(request)
     visible = Q(state=Solution.State.APPROVED) | Q(company=partner.company)
@@ -466,7 +495,7 @@ def _get_solution_for_partner(request: HttpRequest, pk: int) -> Solution:
 
 @partner_required
 @require_GET
-def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def solution_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     solution = _get_solution_for_partner(request, pk)
     files_ = solution.files.select_related("file").defer("file__data")
     context = {"solution": solution, "body": render_markdown(solution.description), "files": files_}
@@ -475,7 +504,7 @@ def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_required
 @require_GET
-def solution_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def solution_file(request: AuthenticatedRequest, pk: int, file_pk: int) -> HttpResponseBase:
     solution = _get_solution_for_partner(request, pk)
     attached = get_object_or_404(solution.files.select_related("file"), pk=file_pk)
     return _file_response(attached.file)
@@ -484,14 +513,14 @@ def solution_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
 # Support questions -------------------------------------------------------------------------
 
 
-def _get_case_for_partner(request: HttpRequest, pk: int) -> SupportCase:
+def _get_case_for_partner(request: AuthenticatedRequest, pk: int) -> SupportCase:
     partner = current_partner(request)
     return get_object_or_404(SupportCase, pk=pk, company=partner.company)
 
 
 @right_required("support_questions")
 @require_http_methods(["GET", "POST"])
-def cases(request: HttpRequest) -> HttpResponse:
+def cases(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -505,7 +534,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @right_required("support_questions")
 @require_http_methods(["GET", "POST"])
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = _get_case_for_partner(request, pk)
     form = CaseReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -536,7 +565,7 @@ def _recommendation_uploads(formset: Any) -> list[services.RecommendationUpload]
 
 @partner_required
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: AuthenticatedRequest) -> HttpResponse:
     partner = current_partner(request)
     post = request.POST if request.method == "POST" else None
     form = ApplicationForm(post, current=partner.profile.level)
@@ -576,14 +605,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/apply.html", context)
 
 
-def _distributor_of(request: HttpRequest) -> Organisation | None:
+def _distributor_of(request: AuthenticatedRequest) -> Organisation | None:
     partner = current_partner(request)
     return partner.company if partner.profile.on_distributor_list else None
 
 
 @partner_required
 @require_GET
-def recommendations(request: HttpRequest) -> HttpResponse:
+def recommendations(request: AuthenticatedRequest) -> HttpResponse:
     """A distributor sees the applications that name it, and confirms them."""
     distributor = _distributor_of(request)
     if distributor is None:
@@ -596,7 +625,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 @require_POST
-def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     distributor = _distributor_of(request)
     if distributor is None:
         raise Http404
@@ -606,7 +635,7 @@ def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     services.recommendation_confirm(
         application=application,
         distributor=distributor,
-        user=request.user,  # type: ignore[arg-type]  # partner_required: a User
+        user=request.user,
     )
     messages.success(request, _("Rekomendacja została potwierdzona."))
     return redirect("partners:recommendations")
@@ -614,7 +643,7 @@ def recommendation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def staff_file(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Staff open an uploaded file (a recommendation) from the admin."""
     return _file_response(get_object_or_404(StoredFile, pk=pk))
 
@@ -624,27 +653,41 @@ def staff_file(request: HttpRequest, pk: int) -> HttpResponse:
 SHOP_RIGHTS = ("buy_programs", "buy_subscriptions")
 
 
-def _shop_refused(request: HttpRequest) -> HttpResponse | None:
+def _shop_refused(request: AuthenticatedRequest) -> HttpResponse | None:
     partner = current_partner(request)
     if not any(partner.has(code) for code in SHOP_RIGHTS):
         return forbidden(request, partner, SHOP_RIGHTS[0])
     return None
 
 
+@dataclass(frozen=True)
+class PricedProgram:
+    program: Program
+    unit_gross: Decimal
+
+
+@dataclass(frozen=True)
+class CartLine:
+    item: CartItem
+    total: Decimal
+
+
 @partner_required
 @require_GET
-def shop(request: HttpRequest) -> HttpResponse:
+def shop(request: AuthenticatedRequest) -> HttpResponse:
     """The price list (what the company may buy), the cart and the company's orders."""
     if (refused := _shop_refused(request)) is not None:
         return refused
     partner = current_partner(request)
     kinds = [kind for kind, code in shop_service.RIGHT_OF_KIND.items() if partner.has(code)]
-    programs = list(Program.objects.filter(for_sale=True, kind__in=kinds))
-    for program in programs:
-        program.unit_gross = shop_service.unit_gross(program)
-    cart = list(CartItem.objects.filter(company=partner.company).select_related("program"))
-    for item in cart:
-        item.total = shop_service.unit_gross(item.program) * item.quantity
+    programs = [
+        PricedProgram(program, shop_service.unit_gross(program))
+        for program in Program.objects.filter(for_sale=True, kind__in=kinds)
+    ]
+    cart = [
+        CartLine(item, shop_service.unit_gross(item.program) * item.quantity)
+        for item in CartItem.objects.filter(company=partner.company).select_related("program")
+    ]
     orders = Order.objects.filter(company=partner.company)[:20]
     context = {
         "programs": programs,
@@ -658,7 +701,7 @@ def shop(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 @require_POST
-def cart_add(request: HttpRequest) -> HttpResponse:
+def cart_add(request: AuthenticatedRequest) -> HttpResponse:
     if (refused := _shop_refused(request)) is not None:
         return refused
     partner = current_partner(request)
@@ -675,7 +718,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 @require_POST
-def cart_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def cart_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     partner = current_partner(request)
     get_object_or_404(CartItem, pk=pk, company=partner.company).delete()
     return redirect("partners:shop")
@@ -683,7 +726,7 @@ def cart_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_required
 @require_POST
-def order_place(request: HttpRequest) -> HttpResponse:
+def order_place(request: AuthenticatedRequest) -> HttpResponse:
     if (refused := _shop_refused(request)) is not None:
         return refused
     partner = current_partner(request)
@@ -695,7 +738,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
     return redirect("partners:order", pk=order.pk)
 
 
-def _get_order_for_partner(request: HttpRequest, pk: int) -> Order:
+def _get_order_for_partner(request: AuthenticatedRequest, pk: int) -> Order:
     partner = current_partner(request)
     return get_object_or_404(
         Order.objects.select_related("invoice"), pk=pk, company=partner.company
@@ -704,7 +747,7 @@ def _get_order_for_partner(request: HttpRequest, pk: int) -> Order:
 
 @partner_required
 @require_http_methods(["GET", "POST"])
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The order; pay it (BLIK, transfer, card); after payment its keys, periods and invoice."""
     order = _get_order_for_partner(request, pk)
     form = PayForm(request.POST or None)
@@ -732,7 +775,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_required
 @require_GET
-def order_invoice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def order_invoice(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponseBase:
     order = _get_order_for_partner(request, pk)
     if order.invoice is None or kind not in ("pdf", "xml"):
         raise Http404

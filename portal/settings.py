@@ -526,3 +526,7 @@ CELERY_BEAT_SCHEDULE["partners-technician-expiry"] = {
     "task": "partners.tasks.technician_expiry_remind",
     "schedule": 6 * 3600.0,  # claimed per notice, so running it more often than daily is harmless
 }
+CELERY_BEAT_SCHEDULE["partners-technician-expiry-apply"] = {
+    "task": "partners.tasks.technician_expiry_apply",
+    "schedule": 6 * 3600.0,  # the level changes once, under a row lock: later runs find nothing
+}

@@ -1,6 +1,10 @@
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -21,3 +25,54 @@ def partner_nav(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     partner = getattr(request, "partner", None) if request is not None else None
     return {"items": navigation(partner) if partner is not None else []}
+
+
+@register.simple_tag
+def right_items(rights: list[Any], conditions: bool = False) -> SafeString:
+    """The <li> of each right in one pass (pages list up to every right there is)."""
+    if not rights:
+        return format_html("<li>{}</li>", _("Brak uprawnień."))
+    if not conditions:
+        return format_html_join("", "<li>{}</li>", ((right.name,) for right in rights))
+    return format_html_join(
+        "",
+        "<li>{}{}</li>",
+        (
+            (
+                right.name,
+                format_html(" ({})", _("wymaga: %(c)s") % {"c": right.get_condition_display()})
+                if right.condition
+                else "",
+            )
+            for right in rights
+        ),
+    )
+
+
+def _post_article(post: dict[str, Any], reply_label: str) -> SafeString:
+    at = timezone.localtime(post["created_at"])
+    reply = ""
+    if post["reply_to_id"]:
+        reply = format_html(
+            ' · {} <a href="#p{}">#{}</a>', reply_label, post["reply_to_id"], post["reply_to_id"]
+        )
+    name = f"{post['author__first_name']} {post['author__last_name']}".strip()
+    return format_html(
+        '<article class="card post" id="p{}">\n  <p><strong>{}</strong> ({}), {}{}</p>\n'
+        '  <div class="prose">{}</div>\n</article>',
+        post["pk"],
+        name or post["author__username"],
+        post["company__name"],
+        f"{at.day}.{at:%m.%Y %H:%M}",
+        reply,
+        # Sanitised when the post was saved (partners.markdown): stored, never built here.
+        mark_safe(post["body_html"]),  # noqa: S308
+    )
+
+
+@register.simple_tag
+def post_articles(posts: Any) -> SafeString:
+    """A page of forum posts (rows of `partners.views.POST_COLUMNS`) in one pass."""
+    label = _("w odpowiedzi na")
+    parts = [_post_article(post, label) for post in posts]
+    return mark_safe("".join(parts))  # noqa: S308  # each part built by format_html

@@ -1,5 +1,6 @@
 """Partner companies at any level, their users, and a staff member with a second factor."""
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 
@@ -9,11 +10,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
+from partners import caching
 from partners.models import Document, Level, PartnerProfile, Program, Right, StoredFile
 from tests.conftest import make_user, session_verified_by
 
 NIPS = ["5260250274", "7740001454", "5252248481", "1132853869", "9512370578", "6760004231"]
 _counter = {"n": 0}
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):  # type: ignore[no-untyped-def]
+    """Each test reads and fills partner pages' cache entries of its own, never another's."""
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 def make_company(
@@ -115,7 +125,9 @@ def make_document(code: str, title: str = "Instrukcja", data: bytes = PDF_BYTES)
     stored = StoredFile.objects.create(
         name=f"{title}.pdf", content_type="application/pdf", size=len(data), data=data
     )
-    return Document.objects.create(right=Right.objects.get(code=code), title=title, file=stored)
+    document = Document.objects.create(right=Right.objects.get(code=code), title=title, file=stored)
+    caching.documents_changed()  # as the admin does on every document it saves
+    return document
 
 
 @pytest.fixture

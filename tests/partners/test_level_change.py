@@ -10,7 +10,7 @@ from django.urls import reverse
 from partners import services, tasks
 from partners.models import LevelChange, PartnerProfile
 
-from .conftest import make_company
+from .conftest import login_client, make_company
 
 
 def _post_profile(staff_client, profile, level, reason, **fields):
@@ -85,3 +85,76 @@ def test_it_does_not_remind_companies_that_are_not_technicians(db):
     make_company("Trzeci", level=3, technician_until=date(2027, 3, 31))
     with time_machine.travel("2027-03-24 12:00:00+01:00", tick=False):
         assert tasks.technician_expiry_remind() == 0
+
+
+def _expiry_run() -> int:
+    return tasks.technician_expiry_apply()
+
+
+def test_it_moves_an_expired_technician_to_level_3_once_on_the_day(
+    db, django_capture_on_commit_callbacks
+):
+    company = make_company("Serwis", level=4, technician_until=date(2027, 3, 31))
+    profile = company.partner_profile
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel("2027-03-31 23:59:59+02:00", tick=False):  # still valid today
+            assert _expiry_run() == 0
+        with time_machine.travel("2027-04-01 00:00:00+02:00", tick=False):
+            assert _expiry_run() == 1
+        with time_machine.travel("2027-04-01 12:00:00+02:00", tick=False):  # the second run
+            assert _expiry_run() == 0
+            assert tasks.technician_expiry_remind() == 0
+    profile.refresh_from_db()
+    assert profile.level_id == 3
+    change = LevelChange.objects.get(profile=profile)
+    assert (change.from_level_id, change.to_level_id) == (4, 3)
+    assert change.changed_by is None and change.who == "system"
+    assert change.reason == "Uprawnienia serwisanta wygasły 31.03.2027."
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [company.email]
+    assert "Uprawnienia serwisanta wygasły: poziom 3" in mail.outbox[0].subject
+    assert "ważne do 31.03.2027" in mail.outbox[0].body
+    assert "Od dziś firma ma poziom Poziom 3" in mail.outbox[0].body
+
+
+def test_it_changes_the_level_by_the_warsaw_date_across_the_dst_change(
+    db, django_capture_on_commit_callbacks
+):
+    # Valid to Saturday 27 March 2027; clocks go forward on Sunday the 28th.
+    company = make_company("Serwis DST", level=4, technician_until=date(2027, 3, 27))
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel("2027-03-27 22:59:59+00:00", tick=False):  # 23:59:59 in Warsaw
+            assert _expiry_run() == 0
+        # 00:30 on the 28th in Warsaw, still the 27th in UTC: the Warsaw date decides.
+        with time_machine.travel("2027-03-27 23:30:00+00:00", tick=False):
+            assert _expiry_run() == 1
+        with time_machine.travel("2027-03-28 03:30:00+02:00", tick=False):  # after the change
+            assert _expiry_run() == 0
+    assert len(mail.outbox) == 1
+    assert PartnerProfile.objects.get(organisation=company).level_id == 3
+
+
+def test_it_leaves_a_renewed_or_valid_technician_alone(db, django_capture_on_commit_callbacks):
+    make_company("Ważny", level=4, technician_until=date(2027, 4, 30))
+    make_company("Bez daty", level=4)
+    make_company("Trzeci", level=3, technician_until=date(2027, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel("2027-04-01 08:00:00+02:00", tick=False):
+            assert _expiry_run() == 0
+    assert not LevelChange.objects.exists() and not mail.outbox
+
+
+def test_it_tells_the_home_page_after_the_level_changed(alice, firm_a):
+    PartnerProfile.objects.filter(organisation=firm_a).update(
+        level=4, technician_until=date(2027, 3, 27)
+    )
+    with time_machine.travel("2027-03-28 06:00:00+02:00", tick=False):
+        assert _expiry_run() == 1
+        client = login_client(alice)
+        page = client.get(reverse("partners:home")).text
+    assert "Poziom 3 – " in page
+    assert (
+        "Ostatnia zmiana poziomu (28.03.2027): z poziomu 4 na 3. "
+        "Powód: Uprawnienia serwisanta wygasły 27.03.2027." in page
+    )
+    assert "Uprawnienia serwisanta są ważne do" not in page

@@ -1,6 +1,7 @@
 """Forums: topics, posts, replies, Markdown made safe, search, unread marks, paging."""
 
 from datetime import date
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -52,6 +53,45 @@ def test_it_sanitises_markdown(alice, client):
     prose = page.split('class="prose"')[1].split("</div>")[0]
     assert "<script" not in prose and "<img" not in prose
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in prose
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Collect().feed(html)
+    return found
+
+
+def test_it_stores_only_sanitised_html_when_a_post_is_written(alice):
+    body = (
+        '<script>alert(1)</script>\n\n<a href="javascript:alert(1)" onclick="x()">a</a>\n\n'
+        "[link](javascript:alert(2)) [ok](https://example.com) **gruby**"
+    )
+    post = _topic(alice, body=body).posts.get()
+    stored = Post.objects.values_list("body_html", flat=True).get(pk=post.pk)
+    tags = _tags(stored)
+    assert {name for name, _ in tags} <= {"p", "a", "strong"}
+    attributes = [(key, value or "") for _, attrs in tags for key, value in attrs]
+    assert not [key for key, _ in attributes if key.startswith("on")]
+    assert not [value for _, value in attributes if "javascript" in value]
+    assert '<a href="https://example.com" rel="nofollow noopener noreferrer">ok</a>' in stored
+    assert "<strong>gruby</strong>" in stored
+    assert Post.objects.get(pk=post.pk).body == body  # the source is kept as typed
+
+
+def test_it_shows_the_stored_html_with_author_company_and_local_time(alice, client):
+    topic = _topic(alice, body="Treść")
+    Post.objects.filter(topic=topic).update(
+        body_html="<p>Zapisany HTML</p>", created_at="2027-03-28T01:30:00Z"
+    )
+    client.force_login(alice)
+    page = client.get(reverse("partners:topic", args=[topic.pk])).text
+    assert "<p>Zapisany HTML</p>" in page  # pages output the column, they never render Markdown
+    assert "<strong>Alicja Nowak</strong> (Alfa Serwis sp. z o.o.), 28.03.2027 03:30" in page
 
 
 def test_it_refuses_a_reply_to_a_post_of_another_topic(alice, client):

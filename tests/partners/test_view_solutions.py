@@ -17,7 +17,7 @@ def _submit(client, name="opis.pdf", data=PDF_BYTES):
         {
             "title": "Integracja z e-sklepem",
             "description": "Moduł **synchronizacji**",
-            "files": [SimpleUploadedFile(name, data, content_type="application/pdf")],
+            "attachments": [SimpleUploadedFile(name, data, content_type="application/pdf")],
         },
     )
 
