@@ -2,13 +2,16 @@
 switches on "Trzy i Ja", downloads an invoice, files a complaint and sees its countdown."""
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from notifications.models import OutboxMessage
+from subscribers import services
 from subscribers.demo import load_catalogue
+from subscribers.models import ActiveService, Service, SubscriberAccount
 
 from ..subscribers.conftest import make_account, make_invoice
 from .harness import MOBILE, assert_no_horizontal_scroll, check_page, visit
@@ -34,11 +37,12 @@ def subscriber(settings):  # type: ignore[no-untyped-def]
     return account
 
 
-def log_in(page: Page) -> None:
+def log_in(page: Page, on_password_step: Callable[[], None] = lambda: None) -> None:
     visit(page, "/abonent/logowanie/")
     page.get_by_label("Numer telefonu").fill("601 000 001")
     page.get_by_role("button", name="Wyślij hasło SMS-em").click()
     page.wait_for_url("**/abonent/logowanie/haslo/")
+    on_password_step()
     sms = OutboxMessage.objects.filter(recipient="48601000001").order_by("-pk").first()
     token = re.search(r"\b(\d{6})\b", sms.body_text).group(1)
     page.get_by_label("Hasło tymczasowe z SMS-a").fill(token)
@@ -57,7 +61,8 @@ def test_a_subscriber_uses_the_self_service(page: Page, subscriber) -> None:  # 
     page.get_by_role("link", name="Dane abonenta").first.click()
     page.get_by_role("link", name="Zmień", exact=True).click()
     page.wait_for_url("**/abonent/kod/**")
-    expect(page.get_by_text("wymaga podania kodu abonenckiego")).to_be_visible()
+    # The address is the whole account's: the account's code, not one number's.
+    expect(page.get_by_text("podaj kod abonencki dla konta").first).to_be_visible()
     check_page(page)
     page.get_by_label("Kod abonencki").fill("ANNA12")
     page.get_by_role("button", name="Potwierdź kod").click()
@@ -110,11 +115,41 @@ def test_a_subscriber_uses_the_self_service(page: Page, subscriber) -> None:  # 
 
 def test_every_subscriber_page_fits_360_px(new_page, subscriber) -> None:  # type: ignore[no-untyped-def]
     page = new_page(viewport=MOBILE, mobile=True)
-    log_in(page)
+    for path in ("/abonent/logowanie/", "/abonent/kod-abonencki/"):
+        visit(page, path, accessibility=False)
+        assert_no_horizontal_scroll(page)
+    log_in(page, on_password_step=lambda: assert_no_horizontal_scroll(page))
     # On a phone the panel is folded above the content.
     expect(page.locator(".sub-panel")).not_to_have_attribute("open", "")
     invoice = subscriber.invoices.order_by("-period_start").first()
+    contract = subscriber.contracts.order_by("msisdn").first()
+    voicemail = Service.objects.get(slug="poczta-glosowa")
+    ActiveService.objects.create(
+        contract=contract, service=Service.objects.get(slug="trzy-i-ja"),
+        numbers=["501234567", "226543210", "601999111"], active_from=date(2026, 11, 1),
+    )  # fmt: skip
+    order = services.payment_form_request(
+        account=subscriber, payment_form=SubscriberAccount.PaymentForm.DIRECT_DEBIT,
+        bank_account="PL61109010140000071219812874",
+    )  # fmt: skip
+    case = services.case_file(
+        account=subscriber, contract=contract, category="reklamacja",
+        kind=services.case_type("reklamacja", "faktura"), fields={},
+        description="Nie dzwoniłam ponad pakiet.", delivery="email", invoice=invoice,
+    )  # fmt: skip
+    # Changes ask for the code: the account's code opens them all.
+    visit(page, "/abonent/kod/", accessibility=False)
+    page.get_by_label("Kod abonencki").fill("ANNA12")
+    page.get_by_role("button", name="Potwierdź kod").click()
+    page.wait_for_url("**/abonent/")
     paths = [
+        "/abonent/dane/adres/",
+        "/abonent/platnosci/forma/",
+        f"/abonent/platnosci/forma/{order.pk}/",
+        f"/abonent/uslugi/{voicemail.slug}/wlacz/",
+        "/abonent/uslugi/trzy-i-ja/wylacz/",
+        "/abonent/uslugi/trzy-i-ja/numery/",
+        f"/abonent/bok/{case.pk}/",
         "/abonent/",
         "/abonent/dane/",
         "/abonent/platnosci/",

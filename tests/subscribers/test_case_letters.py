@@ -287,7 +287,7 @@ def test_it_shows_the_subscriber_the_letter_once_posted(alice_account):
 def test_it_shows_a_repeated_letter_pending_then_posted(alice_account):
     letter = answer_by_letter(alice_account)
     services.case_letter_posted(letter=letter, posted_on=TODAY)
-    client = login_as(alice_account)
+    client = login_as(alice_account, code=True)
     url = f"/abonent/bok/{letter.case_id}/"
     client.post(f"{url}ponownie/")
     page = client.get(url).content.decode()
