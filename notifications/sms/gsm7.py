@@ -6,6 +6,7 @@ septets (an escape and the character) and are never split across two parts.
 The same rules live in static/js/sms-editor.js; tests keep the two in step.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -72,9 +73,21 @@ def replacement(char: str) -> str:
 _GSM = _BASIC | _EXTENSION
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_PLAIN_POLISH = {chr(letter): chr(plain) for letter, plain in POLISH.items()}
+
+
+def _plain_polish(match: re.Match[str]) -> str:
+    char = match.group()
+    return _PLAIN_POLISH.get(char, char)
+
+
 def transliterate(text: str) -> str:
     """`text` in GSM-7 only: Polish letters to plain ones, the rest to a plain form or "?"."""
-    text = text.translate(POLISH)
+    # Only the few non-ASCII characters are looked up: str.translate with a table
+    # would look up every character of every message of a ten-thousand-message send.
+    if not text.isascii():
+        text = _NON_ASCII.sub(_plain_polish, text)
     if _GSM.issuperset(text):  # the common case, checked at C speed
         return text
     return "".join(replacement(char) or "?" for char in text)
