@@ -35,7 +35,7 @@ def own_redis(settings):  # type: ignore[no-untyped-def]
     settings.REDIS_URL = server.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "accounts.cache.PortalRedisCache",
             "LOCATION": server.url,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
