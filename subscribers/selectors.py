@@ -109,6 +109,18 @@ def _statement(name: str, alias: str) -> tuple[str, tuple[Any, ...]]:
     return build().query.get_compiler(alias).as_sql()
 
 
+def _bind(params: tuple[Any, ...], alias: str, *, pk: int, today: date | None) -> tuple[Any, ...]:
+    """The compiled statement's parameters with the request's id and day in place of the
+    placeholders (which a backend may have adapted already: SQLite keeps dates as text)."""
+    ops = connections[alias].ops
+    day_placeholders = {_DAY, ops.adapt_datefield_value(_DAY)}
+    day = ops.adapt_datefield_value(today) if today is not None else None
+    return tuple(
+        pk if p == _ID else day if p in day_placeholders and not isinstance(p, bool) else p
+        for p in params
+    )
+
+
 _PLACEHOLDER = re.compile(r"%s|%%")
 
 
@@ -144,7 +156,7 @@ def _run(name: str, *, pk: int, today: date | None = None) -> list[Any]:
     model = _BUILDERS[name][0]
     alias = router.db_for_read(model)
     sql, params = _statement(name, alias)
-    values = tuple(pk if p == _ID else today if p == _DAY else p for p in params)
+    values = _bind(params, alias, pk=pk, today=today)
     sql = _prepared(connections[alias], f"subscribers_{name}", sql, len(values))
     return list(model._default_manager.db_manager(alias).raw(sql, values))
 
@@ -176,11 +188,36 @@ def _panel_statement(alias: str) -> tuple[str, tuple[Any, ...], tuple[int, int, 
         'JOIN "subscribers_subscriberaccount" pa ON pa."id" = q."account_id" '
         'JOIN "subscribers_tariffplan" pt ON pt."id" = q."tariff_id" '
         'LEFT JOIN "subscribers_tariffplan" pn ON pn."id" = q."next_tariff_id" '
-        f'CROSS JOIN LATERAL (SELECT * FROM ({summary_sql}) s0 WHERE s0."id" = pa."id") s '
+        # A plain join (not LATERAL): the embedded SQLite runs the same statement.
+        f'JOIN ({summary_sql}) s ON s."id" = pa."id" '
         'ORDER BY q."msisdn"'
     )
     counts = (contract_count, len(account_cols), len(tariff_cols), len(next_cols))
     return joined, params + summary_params, counts
+
+
+@cache
+def _panel_converters(alias: str) -> tuple[Any, dict[int, Any]]:
+    """Where a row of the panel's statement needs the database's converters, and a compiler
+    to apply them: the embedded SQLite gives dates as text and decimals as floats (on
+    PostgreSQL only a few columns have one)."""
+    contracts = _contracts().query.get_compiler(alias)
+    contracts.as_sql()  # fills `select`
+    summary = _summary("user_id").query.get_compiler(alias)
+    summary.as_sql()
+    by_name = {name: expression for expression, _sql, name in summary.select}
+
+    def columns(model: type[Model]) -> list[Any]:
+        return [f.get_col(model._meta.db_table) for f in model._meta.concrete_fields]
+
+    expressions = [
+        *(expression for expression, _sql, _name in contracts.select),
+        *columns(SubscriberAccount),
+        *columns(TariffPlan),
+        *columns(TariffPlan),
+        *(by_name[name] for name in SUMMARY_KEYS),
+    ]
+    return contracts, contracts.get_converters(expressions)
 
 
 def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
@@ -188,15 +225,18 @@ def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
     account's summary (`summary` on the account: open cases, points, unpaid invoices)."""
     alias = router.db_for_read(Contract)
     sql, params, (n_contract, n_account, n_tariff, n_next) = _panel_statement(alias)
-    values = tuple(user_id if p == _ID else today if p == _DAY else p for p in params)
+    values = _bind(params, alias, pk=user_id, today=today)
     connection = connections[alias]
     sql = _prepared(connection, "subscribers_panel", sql, len(values))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]  # DB-API: the name comes first
         rows = cursor.fetchall()
     if not rows:
         return []
+    compiler, converters = _panel_converters(alias)
+    if converters:
+        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
     fields = [f.attname for f in Contract._meta.concrete_fields]
     annotations = names[len(fields) : n_contract]
     account = None
