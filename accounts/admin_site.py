@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .otp import verified_by_authenticator
+
 
 class PortalAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        verified = getattr(user, "is_verified", None)
-        return super().has_permission(request) and verified is not None and verified()
+        return super().has_permission(request) and verified_by_authenticator(request)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         next_url = request.GET.get(REDIRECT_FIELD_NAME, "")

@@ -20,6 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,6 +36,9 @@ PENDING_AGE = 5 * 60  # seconds between the password and the code
 RECOVERY_CODES_KEY = "_portal_2fa_new_codes"
 RECOVERY_CODE_COUNT = 10
 ISSUER = "Portal"
+# What proves a second factor for the agents', staff's and partners' pages. A subscriber's
+# SMS password verifies a session too (django-otp's is_verified()), but only for their own.
+AUTHENTICATOR_MODELS: tuple[type[Device], ...] = (TOTPDevice, StaticDevice)
 # Wrong one-time codes for one account: 5 within 15 minutes lock it for 15 minutes.
 OTP_LIMIT = ratelimit.Limit("otp-account", max_failures=5, window=900, lockout=900)
 
@@ -179,6 +183,16 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
         request.session[RECOVERY_CODES_KEY] = codes
 
 
+def verified_by_authenticator(request: HttpRequest) -> bool:
+    """The session was verified by an authenticator app's code or a recovery code."""
+    user = request.user
+    is_verified = getattr(user, "is_verified", None)  # set by SecondFactorMiddleware
+    if not user.is_authenticated or is_verified is None or not is_verified():
+        return False
+    device_id = str(request.session.get(DEVICE_ID_SESSION_KEY, ""))
+    return any(device_id.startswith(f"{m.model_label()}/") for m in AUTHENTICATOR_MODELS)
+
+
 def verified_role_required(role: Role, *, login_url: str) -> Callable[[View], View]:
     """Role plus a session verified by a second factor; otherwise back to `login_url`."""
 
@@ -188,7 +202,7 @@ def verified_role_required(role: Role, *, login_url: str) -> Callable[[View], Vi
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
-            if user.is_authenticated and not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified
+            if user.is_authenticated and not verified_by_authenticator(request):
                 return redirect_to_login(request.get_full_path(), login_url)
             return role_checked(request, *args, **kwargs)
 

@@ -150,7 +150,7 @@ def otp_recovery_codes(
 ) -> HttpResponse:
     """Show the new recovery codes once (GET); POST issues a fresh set for a verified user."""
     user = request.user
-    verified = user.is_verified()  # type: ignore[union-attr]  # django-otp's middleware adds it
+    verified = otp.verified_by_authenticator(request)
     if not user.is_authenticated or not verified or not may_enter(user, role):
         return redirect(f"{namespace}:login")
     if request.method == "POST":

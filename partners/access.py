@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.audit import security_event
 from accounts.models import Organisation, User
+from accounts.otp import verified_by_authenticator
 from accounts.roles import Role
 
 from .models import Level, PartnerProfile, Right
@@ -80,7 +81,7 @@ def current_partner(request: HttpRequest) -> PartnerContext:
 def _needs_second_factor(request: HttpRequest, partner: PartnerContext) -> bool:
     # The company's own level decides (an expired technician keeps the stricter login).
     strict = partner.profile.level.requires_second_factor or partner.level.requires_second_factor
-    return strict and not request.user.is_verified()  # type: ignore[union-attr]  # OTPMiddleware adds it
+    return strict and not verified_by_authenticator(request)
 
 
 def partner_required(view: View) -> View:

@@ -32,6 +32,20 @@ def test_a_session_verified_by_a_recovery_code_opens_agent_pages(alice):
     assert session_verified_by(alice, device).get(AGENT_PAGE).status_code == 200
 
 
+def test_an_sms_password_is_no_second_factor_for_agents_staff_or_partners(alice, staff):
+    # A subscriber's SMS password verifies a session for the subscriber's own pages only,
+    # also when the user gained another area's rights after logging in.
+    from subscribers.models import SmsDevice
+
+    for user, page, login in ((alice, AGENT_PAGE, "/agent/logowanie/"), (staff, "/admin/", "")):
+        device = SmsDevice.objects.create(user=user, msisdn=f"4860100{user.pk:04d}", name="SMS")
+        response = session_verified_by(user, device).get(page)
+        assert response.status_code == 302, (page, response.status_code)
+        assert response["Location"].startswith(login or "/"), response["Location"]
+        totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        assert session_verified_by(user, totp).get(page).status_code == 200
+
+
 def test_a_deleted_device_no_longer_verifies_the_session(alice):
     device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     client = session_verified_by(alice, device)
