@@ -186,16 +186,24 @@ def subscriber_required(view: View) -> View:
     return wrapped
 
 
+def _ask_for_code(request: HttpRequest, message: str, *, whole_account: bool) -> HttpResponse:
+    """To the code page, and back to this page (a GET) once the code is given."""
+    messages.info(request, message)
+    query = ["zakres=konto"] if whole_account else []
+    if request.method == "GET":
+        query.append(f"next={request.get_full_path()}")
+    url = reverse("subscribers:code")
+    return redirect(f"{url}?{'&'.join(query)}" if query else url)
+
+
 def code_required(view: View) -> View:
     """Changes need the subscriber code: ask for it once per session, then come back."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not auth.code_verified(request, request.sub.contract):  # type: ignore[attr-defined]  # set by subscriber_required
-            messages.info(request, _("Ta zmiana wymaga podania kodu abonenckiego."))
-            target = request.get_full_path() if request.method == "GET" else ""
-            url = reverse("subscribers:code")
-            return redirect(f"{url}?next={target}" if target else url)
+            message = _("Ta zmiana wymaga podania kodu abonenckiego.")
+            return _ask_for_code(request, message, whole_account=False)
         return view(request, *args, **kwargs)
 
     return subscriber_required(wrapped)
@@ -209,16 +217,11 @@ def account_code_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         sub: Subscriber = request.sub  # type: ignore[attr-defined]  # set by subscriber_required
         if not auth.account_code_verified(request, sub.contract, sub.account_numbers):
-            messages.info(
-                request,
-                _(
-                    "Ta zmiana dotyczy całego konta i wszystkich jego numerów: "
-                    "podaj kod abonencki dla konta."
-                ),
+            message = _(
+                "Ta zmiana dotyczy całego konta i wszystkich jego numerów: "
+                "podaj kod abonencki dla konta."
             )
-            target = request.get_full_path() if request.method == "GET" else ""
-            url = reverse("subscribers:code") + "?zakres=konto"
-            return redirect(f"{url}&next={target}" if target else url)
+            return _ask_for_code(request, message, whole_account=True)
         return view(request, *args, **kwargs)
 
     return subscriber_required(wrapped)
