@@ -406,6 +406,12 @@ class Message(models.Model):
     def idempotency_key(self) -> str:
         return f"sms:{self.pk}"
 
+    @staticmethod
+    def pk_of_idempotency_key(key: str) -> int | None:
+        """The message an `idempotency_key` names (the gateway hands it back as `idx`)."""
+        prefix, _colon, pk = key.partition(":")
+        return int(pk) if prefix == "sms" and pk.isdigit() else None
+
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL

@@ -789,10 +789,10 @@ def message_for_report(*, gateway_id: str, idx: str = "") -> Message | None:
     message = Message.objects.filter(gateway_id=gateway_id).first() if gateway_id else None
     if message is not None:
         return message
-    prefix, _colon, pk = idx.partition(":")  # Message.idempotency_key: "sms:<pk>"
-    if prefix != "sms" or not pk.isdigit():
+    pk = Message.pk_of_idempotency_key(idx)
+    if pk is None:
         return None
-    message = Message.objects.filter(pk=int(pk)).first()
+    message = Message.objects.filter(pk=pk).first()
     if message is None or (message.gateway_id and message.gateway_id != gateway_id):
         return None
     if gateway_id and not message.gateway_id:
