@@ -1,9 +1,10 @@
-"""How the portal writes an amount of money: one helper for pages, e-mails and PDFs.
+"""How the portal writes an amount of money: one helper for pages, e-mails and PDFs;
+and how it reads one that people or their spreadsheets wrote.
 
 CSV exports keep their own machine-readable numbers.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 
@@ -28,3 +29,14 @@ def format_amount(value: Decimal | int | str | None, currency: str = "PLN") -> s
         return ""
     code = (currency or "PLN").upper()
     return f"{format_number(value)}{NBSP}{UNITS.get(code, code)}"
+
+
+def parse_amount(value: str) -> Decimal:
+    """ "1 234,50", "1234.50 zł" → Decimal("1234.50"), as typed or exported by a bank or a
+    spreadsheet; any sign. Raises InvalidOperation for anything that is not an amount."""
+    plain = "".join(value.split()).replace(",", ".")  # split() drops non-breaking spaces too
+    plain = plain.removesuffix("zł").removesuffix("zl").removesuffix("PLN")
+    amount = Decimal(plain)
+    if not amount.is_finite():
+        raise InvalidOperation(value)
+    return amount

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.queueing import queue_after_commit
+from payments.formatting import parse_amount
 
 from .models import Agency, ImportBatch, Instalment, InsuredPerson, Policy, Vehicle
 from .services import SmsError, phone_normalise
@@ -69,10 +70,8 @@ def _date(value: str) -> date | None:
 
 def _amount(value: str) -> Decimal:
     """An amount as people type it: "1 234,50", "123.45"; positive, at most 2 decimals."""
-    plain = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    plain = plain.removesuffix("zł").removesuffix("zl")
-    amount = Decimal(plain)  # InvalidOperation for anything else
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+    amount = parse_amount(value)  # InvalidOperation for anything else
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise InvalidOperation(value)
     if amount >= Decimal("100000000"):
         raise InvalidOperation(value)
@@ -151,9 +150,9 @@ def _check(row: dict[str, str], taken: set[str]) -> tuple[dict[str, object] | No
         if number in taken:
             return None, _("polisa %(n)s jest już w bazie lub powtarza się w pliku") % {"n": number}
         taken.add(number)
-        premium = row.get("skladka", "").strip().replace(" ", "").replace(",", ".")
+        premium = row.get("skladka", "").strip()
         try:
-            out["premium"] = str(Decimal(premium)) if premium else None
+            out["premium"] = str(parse_amount(premium)) if premium else None
         except InvalidOperation:
             return None, _("nieprawidłowa składka „%(v)s”") % {"v": row.get("skladka")}
     raty = row.get("raty", "").strip()

@@ -24,6 +24,7 @@ from invoicing.models import Invoice, PaymentMethod
 from invoicing.pdf import invoice_pdf, invoice_pdf_filename
 from invoicing.services import Buyer, InvoiceLine, invoice_issue
 from payments import services as payment_services
+from payments.formatting import parse_amount
 from payments.models import Payment
 from payments.providers.base import ProviderError
 
@@ -188,7 +189,7 @@ def _csv_transfers(raw: bytes) -> list[IncomingTransfer]:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         try:
             booked = datetime.strptime(row["data"], "%Y-%m-%d").date()  # noqa: DTZ007
-            amount = Decimal(row["kwota"].replace(" ", "").replace(",", "."))
+            amount = parse_amount(row["kwota"])
         except (KeyError, ValueError, InvalidOperation) as exc:
             raise SmsError(_("Wiersz %(n)s: nieczytelna data lub kwota.") % {"n": line}) from exc
         if amount <= 0:
