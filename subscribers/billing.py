@@ -37,6 +37,17 @@ CORRESPONDENCE_ADDRESS = (
 )
 
 
+def operator() -> dict[str, str]:
+    """The operator as its invoices and letters name it (settings SUBSCRIBER_OPERATOR_*)."""
+    return {
+        "name": settings.SUBSCRIBER_OPERATOR_NAME,
+        "address": settings.SUBSCRIBER_OPERATOR_ADDRESS,
+        "nip": settings.SUBSCRIBER_OPERATOR_NIP,
+        "contact": settings.SUBSCRIBER_OPERATOR_CONTACT,
+        "place": settings.SUBSCRIBER_LETTER_PLACE,
+    }
+
+
 def net_of(gross: Decimal, rate: Decimal = Decimal("23")) -> Decimal:
     return (gross * 100 / (100 + rate)).quantize(CENT, ROUND_HALF_UP)
 
@@ -247,9 +258,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "invoice": invoice,
             "account": invoice.account,
             "groups": groups,
-            "seller_name": settings.SUBSCRIBER_OPERATOR_NAME,
-            "seller_address": settings.SUBSCRIBER_OPERATOR_ADDRESS,
-            "seller_nip": settings.SUBSCRIBER_OPERATOR_NIP,
+            "operator": operator(),
         },
     )
 

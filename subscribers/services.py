@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import holidays
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,6 +21,7 @@ from accounts.audit import security_event
 from notifications.pdf import render_pdf
 from notifications.services import Attachment, email_enqueue, sms_enqueue
 
+from . import billing
 from .models import (
     ActiveService,
     Case,
@@ -490,13 +490,7 @@ def _case_letter_pdf(case: Case, *, kind: str, address: list[str], today: date) 
         "kind": kind,
         "address": address,
         "today": today,
-        "operator": {
-            "name": settings.SUBSCRIBER_OPERATOR_NAME,
-            "address": settings.SUBSCRIBER_OPERATOR_ADDRESS,
-            "nip": settings.SUBSCRIBER_OPERATOR_NIP,
-            "contact": settings.SUBSCRIBER_OPERATOR_CONTACT,
-            "place": settings.SUBSCRIBER_LETTER_PLACE,
-        },
+        "operator": billing.operator(),
     }
     return render_pdf("subscriber_case_letter", context)
 
