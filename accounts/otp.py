@@ -183,14 +183,19 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
         request.session[RECOVERY_CODES_KEY] = codes
 
 
-def verified_by_authenticator(request: HttpRequest) -> bool:
-    """The session was verified by an authenticator app's code or a recovery code."""
+def verified_by(request: HttpRequest, models: tuple[type[Device], ...]) -> bool:
+    """The session was verified (django-otp) by a device of one of these kinds."""
     user = request.user
     is_verified = getattr(user, "is_verified", None)  # set by SecondFactorMiddleware
     if not user.is_authenticated or is_verified is None or not is_verified():
         return False
     device_id = str(request.session.get(DEVICE_ID_SESSION_KEY, ""))
-    return any(device_id.startswith(f"{m.model_label()}/") for m in AUTHENTICATOR_MODELS)
+    return any(device_id.startswith(f"{model.model_label()}/") for model in models)
+
+
+def verified_by_authenticator(request: HttpRequest) -> bool:
+    """The session was verified by an authenticator app's code or a recovery code."""
+    return verified_by(request, AUTHENTICATOR_MODELS)
 
 
 def verified_role_required(role: Role, *, login_url: str) -> Callable[[View], View]:

@@ -22,9 +22,8 @@ from django.contrib.auth import login as auth_login
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts import ratelimit
+from accounts import otp, ratelimit
 from accounts.audit import security_event
 from accounts.network import client_ip
 from accounts.roles import Role
@@ -167,11 +166,7 @@ def complete_login(request: HttpRequest, contract: Contract, device: SmsDevice) 
 
 def sms_verified(request: HttpRequest) -> bool:
     """The session is verified (django-otp), and by a subscriber's SMS password."""
-    user = request.user
-    if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]  # SecondFactorMiddleware adds it
-        return False
-    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY, "")
-    return persistent_id.startswith(f"{SmsDevice.model_label()}/")
+    return otp.verified_by(request, (SmsDevice,))
 
 
 def code_verified(request: HttpRequest, contract: Contract) -> bool:
