@@ -4,15 +4,13 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import CharField, Model, OuterRef, StringAgg, Subquery, Value
+from django.db.models import CharField, Model, OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 from django_otp import device_classes
 from django_otp.models import Device
 
 from .models import User
-
-# Stands for the user's id while the statement is compiled; no user has a negative id.
-_ID_PLACEHOLDER = -4_611_686_018_427_387_001
+from .statements import ID, bind, compiled
 
 
 @cache
@@ -37,18 +35,16 @@ def _confirmed_device_ids(model: type[Model]) -> Subquery:
     return Subquery(ids, output_field=CharField())
 
 
-@cache
-def _user_statement(alias: str) -> tuple[str, tuple[Any, ...]]:
-    """SQL and parameters of the user-with-roles-and-devices query, compiled once.
+def _user_with_roles_and_devices() -> QuerySet[User]:
+    """The user-with-roles-and-devices query (`accounts.statements`: compiled once).
 
-    The ORM builds and compiles this query in about a millisecond, several times
-    what PostgreSQL needs to run it; it runs on every request of a signed-in user.
+    The ORM builds and compiles it in about a millisecond, several times what
+    PostgreSQL needs to run it; it runs on every request of a signed-in user.
     """
     devices = {_annotation(model): _confirmed_device_ids(model) for model in _device_models()}
-    queryset = User._default_manager.filter(pk=_ID_PLACEHOLDER).annotate(
+    return User._default_manager.filter(pk=ID).annotate(
         role_list=StringAgg("groups__name", Value(","), default=Value("")), **devices
     )
-    return queryset.query.get_compiler(alias).as_sql()
 
 
 class PortalModelBackend(ModelBackend):
@@ -65,9 +61,11 @@ class PortalModelBackend(ModelBackend):
         except ValidationError:
             return None
         alias = router.db_for_read(User)
-        sql, params = _user_statement(alias)
-        params = tuple(pk if param == _ID_PLACEHOLDER else param for param in params)
-        user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
+        sql, params = compiled(_user_with_roles_and_devices, alias)
+        user = next(
+            iter(User._default_manager.db_manager(alias).raw(sql, bind(params, alias, {ID: pk}))),
+            None,
+        )
         if user is None or not self.user_can_authenticate(user):
             return None
         # role_list and the device ids are columns of the raw query, not fields.

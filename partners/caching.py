@@ -44,6 +44,14 @@ def _get(key: str) -> Any:
         return None
 
 
+def _get_many(keys: list[str]) -> dict[str, Any]:
+    try:
+        return cache.get_many(keys)
+    except Exception as exc:
+        logger.warning("partners cache get failed: %s", exc)
+        return {}
+
+
 def _set(key: str, value: object, timeout: int | None = TTL) -> None:
     try:
         cache.set(key, value, timeout)
@@ -75,9 +83,13 @@ class Matrix:
 _matrix_memo: dict[int, Matrix] = {}
 
 
-def rights_matrix() -> Matrix:
-    """The levels and their rights, read from the database once per change."""
-    version = _get(MATRIX_KEY)
+def rights_matrix(version: Any = None) -> Matrix:
+    """The levels and their rights, read from the database once per change.
+
+    `version` is the matrix's version when the caller has read it already (`snapshot`).
+    """
+    if version is None:
+        version = _get(MATRIX_KEY)
     if version is not None and (memo := _matrix_memo.get(int(version))) is not None:
         return memo
     matrix = _read_matrix()
@@ -137,11 +149,23 @@ def documents_changed() -> None:
     _now_and_after_commit(bump)
 
 
-def latest_documents(codes: Iterable[str], limit: int) -> list[Document]:
-    """The newest `limit` documents of the libraries `codes`, shared by companies alike."""
+# The newest documents of each set of rights, kept per process for the version read.
+_documents_memo: dict[tuple[int, int, str], list[Document]] = {}
+_DOCUMENTS_MEMO_SIZE = 256
+
+
+def latest_documents(codes: Iterable[str], limit: int, *, version: Any = None) -> list[Document]:
+    """The newest `limit` documents of the libraries `codes`, shared by companies alike.
+
+    `version` is the documents' version when the caller has read it already (`snapshot`).
+    """
+    current = int(version) if version is not None else _documents_version()
     digest = hashlib.sha256(",".join(sorted(codes)).encode()).hexdigest()[:24]
-    key = f"partners:latest-documents:{_documents_version()}:{limit}:{digest}"
-    rows: list[Document] | None = _get(key)
+    memo_key = (current, limit, digest)
+    if (rows := _documents_memo.get(memo_key)) is not None:
+        return rows
+    key = f"partners:latest-documents:{current}:{limit}:{digest}"
+    rows = _get(key)
     if rows is None:
         rows = list(
             Document.objects.filter(right__code__in=list(codes))
@@ -150,6 +174,11 @@ def latest_documents(codes: Iterable[str], limit: int) -> list[Document]:
             .order_by("-published_at", "-pk")[:limit]
         )
         _set(key, rows)
+    if any(old != current for old, _limit, _digest in _documents_memo) or (
+        len(_documents_memo) >= _DOCUMENTS_MEMO_SIZE
+    ):
+        _documents_memo.clear()
+    _documents_memo[memo_key] = rows
     return rows
 
 
@@ -181,9 +210,9 @@ def _standing_key(organisation_id: int) -> str:
     return f"partners:standing:{organisation_id}"
 
 
-def standing(*, organisation_id: int, profile_id: int) -> Standing:
-    key = _standing_key(organisation_id)
-    found: Standing | None = _get(key)
+def standing(*, organisation_id: int, profile_id: int, cached: Any = None) -> Standing:
+    """The company's standing: `cached` when the caller has read it already (`snapshot`)."""
+    found: Standing | None = cached if cached is not None else _get(_standing_key(organisation_id))
     if found is None:
         pending = (
             LevelApplication.objects.filter(
@@ -197,8 +226,29 @@ def standing(*, organisation_id: int, profile_id: int) -> Standing:
             uploaded=pending.recommendations.count() if pending else 0,
             last_change=LevelChange.objects.filter(profile_id=profile_id).first(),
         )
-        _set(key, found)
+        _set(_standing_key(organisation_id), found)
     return found
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a partner page reads from the cache, in one round trip: the rights matrix's
+    and the documents' versions, and the company's standing (None when not cached)."""
+
+    matrix: Matrix
+    documents_version: Any
+    standing: Standing | None
+
+
+def snapshot(organisation_id: int) -> Snapshot:
+    """Read once per request, when the company is known (`partners.rights.profile_of`)."""
+    standing_key = _standing_key(organisation_id)
+    found = _get_many([MATRIX_KEY, DOCUMENTS_VERSION_KEY, standing_key])
+    return Snapshot(
+        matrix=rights_matrix(found.get(MATRIX_KEY)),
+        documents_version=found.get(DOCUMENTS_VERSION_KEY),
+        standing=found.get(standing_key),
+    )
 
 
 def standing_changed(organisation_id: int) -> None:

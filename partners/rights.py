@@ -9,16 +9,32 @@ code never compares level numbers.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import statements
 from accounts.models import Organisation, User
 
+from . import caching
 from .caching import Matrix, rights_matrix
 from .models import Level, LevelGrant, PartnerProfile, Right
 
 _CACHE = "_partner_rights"
 _MATRIX = "_partner_matrix"
+SNAPSHOT = "_partner_snapshot"  # caching.Snapshot of a user's company, read with it
+
+
+def _profile_of_user() -> QuerySet[PartnerProfile]:
+    """The company of a user (`statements.ID`), compiled once: every partner page asks."""
+    return (
+        PartnerProfile.objects.select_related("organisation")
+        .filter(
+            organisation__kind=Organisation.Kind.PARTNER,
+            organisation__memberships__user_id=statements.ID,
+        )
+        .order_by("organisation__name", "pk")[:1]
+    )
 
 
 def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile | None:
@@ -33,19 +49,13 @@ def profile_of(subject: User | Organisation | PartnerProfile) -> PartnerProfile 
     cached = getattr(subject, "_partner_profile", False)
     if cached is not False:
         return cached  # type: ignore[return-value]  # only this function stores it
-    profile = (
-        PartnerProfile.objects.select_related("organisation")
-        .filter(
-            organisation__kind=Organisation.Kind.PARTNER,
-            organisation__memberships__user=subject,
-        )
-        .order_by("organisation__name", "pk")
-        .first()
-    )
+    found = statements.objects(_profile_of_user, {statements.ID: subject.pk})
+    profile: PartnerProfile | None = found[0] if found else None
     if profile is not None:
-        matrix = rights_matrix()
-        profile.level = matrix.levels[profile.level_id]  # with its next and fallback levels
-        setattr(profile, _MATRIX, matrix)
+        snapshot = caching.snapshot(profile.organisation_id)
+        profile.level = snapshot.matrix.levels[profile.level_id]  # with next and fallback
+        setattr(profile, _MATRIX, snapshot.matrix)
+        setattr(profile, SNAPSHOT, snapshot)
     subject._partner_profile = profile  # type: ignore[attr-defined]  # per-object cache, read above
     return profile
 

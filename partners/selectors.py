@@ -22,6 +22,7 @@ from .models import (
     Topic,
     TopicRead,
 )
+from .rights import SNAPSHOT
 
 RECOMMENDATIONS_NEEDED = 3
 
@@ -36,9 +37,15 @@ def rights_held(partner: PartnerContext) -> list[Right]:
     return partner.held
 
 
+def _snapshot(profile: PartnerProfile) -> caching.Snapshot | None:
+    return getattr(profile, SNAPSHOT, None)
+
+
 def latest_documents(partner: PartnerContext, limit: int = 5) -> list[Document]:
     """The newest documents of the libraries the company may open (cached per set of rights)."""
-    return caching.latest_documents(partner.rights, limit)
+    snapshot = _snapshot(partner.profile)
+    version = snapshot.documents_version if snapshot is not None else None
+    return caching.latest_documents(partner.rights, limit, version=version)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,17 @@ def last_level_change(profile: PartnerProfile) -> LevelChange | None:
 
 
 def _standing(profile: PartnerProfile) -> caching.Standing:
-    return caching.standing(organisation_id=profile.organisation_id, profile_id=profile.pk)
+    """Read once per request: from the request's snapshot, else the cache, else the database."""
+    found: caching.Standing | None = getattr(profile, "_partner_standing", None)
+    if found is None:
+        snapshot = _snapshot(profile)
+        found = caching.standing(
+            organisation_id=profile.organisation_id,
+            profile_id=profile.pk,
+            cached=snapshot.standing if snapshot is not None else None,
+        )
+        profile._partner_standing = found  # type: ignore[attr-defined]  # per-request, read above
+    return found
 
 
 def navigation(partner: PartnerContext) -> list[NavItem]:

@@ -160,6 +160,15 @@ SQLITE_OPTIONS = {
 }
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Parameters travel apart from the SQL (server-side binding), so a statement is the
+    # same text on every request; psycopg prepares one after its 5th run on a connection
+    # and PostgreSQL stops parsing and planning it. Prepared statements belong to the
+    # database session: behind a pooler in transaction mode set
+    # DATABASE_PREPARED_STATEMENTS=0 (a direct connection or session mode keeps them).
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
+    }
 elif PRODUCTION:
     raise ImproperlyConfigured("Set DATABASE_URL (PostgreSQL) in production.")
 else:

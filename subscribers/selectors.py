@@ -2,16 +2,12 @@
 
 The ORM needs longer to build and compile the side panel's query (seven
 subqueries) than PostgreSQL needs to run it, and every page runs it; as in
-`accounts.backends`, each statement is compiled once with placeholder values
-and then run as raw SQL with the request's own values.
-
-On PostgreSQL the statements are also prepared once per database session:
-planning the side panel's statement cost PostgreSQL more than running it.
-Prepared statements live as long as the session, which needs a direct
-connection (or a pooler in session mode), as the portal's settings give.
+`accounts.backends`, each statement is compiled once with stand-in values
+(`accounts.statements`) and then run as raw SQL with the request's own values.
+Being the same text on every request, PostgreSQL also prepares it once per
+connection (the portal's database settings), so it is not planned again.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +15,12 @@ from functools import cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 
+from accounts.statements import DAY as _DAY
+from accounts.statements import ID as _ID
+from accounts.statements import bind, compiled
 from payments.formatting import format_amount
 
 from .models import (
@@ -36,9 +34,6 @@ from .models import (
     TariffPlan,
 )
 
-# Stand for the request's values while a statement is compiled; no row has them.
-_ID = -4_611_686_018_427_387_001
-_DAY = date(1901, 2, 3)
 SUMMARY_KEYS = ("open_cases", "points", "unpaid_count", "unpaid_total")
 
 
@@ -103,53 +98,12 @@ _BUILDERS: dict[str, tuple[type[Model], Callable[[], QuerySet]]] = {
 }
 
 
-@cache
 def _statement(name: str, alias: str) -> tuple[str, tuple[Any, ...]]:
-    _model, build = _BUILDERS[name]
-    return build().query.get_compiler(alias).as_sql()
+    return compiled(_BUILDERS[name][1], alias)
 
 
 def _bind(params: tuple[Any, ...], alias: str, *, pk: int, today: date | None) -> tuple[Any, ...]:
-    """The compiled statement's parameters with the request's id and day in place of the
-    placeholders (which a backend may have adapted already: SQLite keeps dates as text)."""
-    ops = connections[alias].ops
-    day_placeholders = {_DAY, ops.adapt_datefield_value(_DAY)}
-    day = ops.adapt_datefield_value(today) if today is not None else None
-    return tuple(
-        pk if p == _ID else day if p in day_placeholders and not isinstance(p, bool) else p
-        for p in params
-    )
-
-
-_PLACEHOLDER = re.compile(r"%s|%%")
-
-
-def _numbered(sql: str) -> str:
-    """A statement written for cursor.execute() (%s, %%) as PREPARE wants it ($1, %)."""
-    counter = iter(range(1, sql.count("%s") + 1))
-    return _PLACEHOLDER.sub(lambda m: f"${next(counter)}" if m.group() == "%s" else "%", sql)
-
-
-def _prepared(connection: BaseDatabaseWrapper, name: str, sql: str, count: int) -> str:
-    """`sql` prepared on this database session (once), as the EXECUTE that runs it.
-
-    PREPARE goes to the driver's connection directly: it belongs to opening the
-    session, not to the request that happens to come first, so it does not
-    count among a page's queries. A new session (a reconnect) prepares again.
-    """
-    if connection.vendor != "postgresql":
-        return sql
-    connection.ensure_connection()
-    session = connection.connection
-    state: tuple[object, set[str]] | None = connection.__dict__.get("_subscribers_prepared")
-    if state is None or state[0] is not session:
-        state = connection.__dict__["_subscribers_prepared"] = (session, set())
-    if name not in state[1]:
-        session.execute(f"PREPARE {name} AS {_numbered(sql)}")
-        state[1].add(name)
-    if not count:
-        return f"EXECUTE {name}"
-    return f"EXECUTE {name}({', '.join(['%s'] * count)})"
+    return bind(params, alias, {_ID: pk, _DAY: today})
 
 
 def _run(name: str, *, pk: int, today: date | None = None) -> list[Any]:
@@ -157,7 +111,6 @@ def _run(name: str, *, pk: int, today: date | None = None) -> list[Any]:
     alias = router.db_for_read(model)
     sql, params = _statement(name, alias)
     values = _bind(params, alias, pk=pk, today=today)
-    sql = _prepared(connections[alias], f"subscribers_{name}", sql, len(values))
     return list(model._default_manager.db_manager(alias).raw(sql, values))
 
 
@@ -227,7 +180,6 @@ def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
     sql, params, (n_contract, n_account, n_tariff, n_next) = _panel_statement(alias)
     values = _bind(params, alias, pk=user_id, today=today)
     connection = connections[alias]
-    sql = _prepared(connection, "subscribers_panel", sql, len(values))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         names = [column[0] for column in cursor.description]  # DB-API: the name comes first
@@ -272,10 +224,10 @@ def service_names_on(contract: Contract) -> list[str]:
     """The names of the services active on the number, in alphabetical order."""
     alias = router.db_for_read(ActiveService)
     sql, params = _statement("services_on", alias)
-    values = tuple(contract.pk if p == _ID else p for p in params)
+    values = bind(params, alias, {_ID: contract.pk})
     connection = connections[alias]
     with connection.cursor() as cursor:
-        cursor.execute(_prepared(connection, "subscribers_services_on", sql, len(values)), values)
+        cursor.execute(sql, values)
         return [name for (name,) in cursor.fetchall()]
 
 

@@ -65,9 +65,9 @@ def test_it_reads_the_main_page_in_three_queries(alice_account, django_assert_nu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_prepares_its_statements_again_on_a_new_database_session(reference_data, alice_account):  # type: ignore[no-untyped-def]
+def test_it_reads_the_panel_again_on_a_new_database_session(reference_data, alice_account):  # type: ignore[no-untyped-def]
     client = login_as(alice_account)
     first = client.get("/abonent/").content.decode()
-    connection.close()  # the next request opens a new session, without the prepared statements
+    connection.close()  # the next request opens a new session, where nothing is prepared yet
     again = client.get("/abonent/").content.decode()
     assert "601 000 001" in first and "601 000 001" in again
