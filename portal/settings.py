@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -143,6 +144,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so that templates/django/forms/
+# can replace a built-in one (attrs.html: every input's attributes in one pass).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database ------------------------------------------------------------------
 

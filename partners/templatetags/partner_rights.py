@@ -1,9 +1,12 @@
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -17,14 +20,31 @@ def has_right(context: dict[str, Any], code: str) -> bool:
     return partner is not None and partner.has(code)
 
 
-@register.inclusion_tag("partners/includes/nav.html", takes_context=True)
-def partner_nav(context: dict[str, Any]) -> dict[str, Any]:
+# The navigation's HTML per language, URL prefix and set of rights held, kept per process:
+# every partner page shows it, and companies at one level share it.
+_nav_memo: dict[tuple[Any, ...], SafeString] = {}
+_NAV_MEMO_SIZE = 128
+
+
+@register.simple_tag(takes_context=True)
+def partner_nav(context: dict[str, Any]) -> SafeString:
     """Links to the pages the request's company may open, and nothing else."""
     from partners.selectors import navigation
 
     request = context.get("request")
     partner = getattr(request, "partner", None) if request is not None else None
-    return {"items": navigation(partner) if partner is not None else []}
+    if partner is None:
+        return SafeString("")
+    held = tuple((right.url_name, right.name) for right in partner.held)
+    key = (get_language(), get_script_prefix(), held)
+    html = _nav_memo.get(key)
+    if html is None:
+        items = navigation(partner)
+        html = mark_safe(render_to_string("partners/includes/nav.html", {"items": items}))  # noqa: S308  # a template's output
+        if len(_nav_memo) >= _NAV_MEMO_SIZE:
+            _nav_memo.clear()
+        _nav_memo[key] = html
+    return html
 
 
 @register.simple_tag
@@ -47,6 +67,24 @@ def right_items(rights: list[Any], conditions: bool = False) -> SafeString:
             for right in rights
         ),
     )
+
+
+@register.simple_tag
+def document_items(documents: list[Any]) -> SafeString:
+    """The home page's newest documents, each <li> in one pass: link, library, date."""
+    parts = []
+    for document in documents:
+        at = timezone.localtime(document.published_at)
+        parts.append(
+            format_html(
+                '<li><a href="{}">{}</a> <small>({}, {})</small></li>',
+                reverse("partners:document", args=[document.pk]),
+                document.title,
+                document.right.name,
+                f"{at.day}.{at:%m.%Y}",
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308  # each part built by format_html
 
 
 def _post_article(post: dict[str, Any], reply_label: str) -> SafeString:

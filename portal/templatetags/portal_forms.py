@@ -26,6 +26,21 @@ def widget(field: BoundField, **attrs: str) -> SafeString:
 
 
 @register.simple_tag
+def widget_attrs(attrs: dict[str, Any]) -> SafeString:
+    """A widget's attributes as Django's own attrs.html writes them, in one pass: False
+    leaves an attribute out, True writes its bare name, anything else name="value"."""
+    html = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            html.append(f" {escape(str(name))}")
+        else:
+            html.append(f' {escape(str(name))}="{escape(str(value))}"')
+    return mark_safe("".join(html))  # noqa: S308 - every name and value above is escaped
+
+
+@register.simple_tag
 def select_options(choices: Iterable[Any], selected: Any) -> SafeString:
     """The <option>s of a hand-written <select>, the selected one marked.
 

@@ -3,9 +3,19 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
+from django.utils.html import escape
 
 from subscribers.demo import load as load_demo
-from subscribers.models import Case, Contract, Invoice, Order, SubscriberAccount
+from subscribers.models import (
+    ActiveService,
+    Case,
+    Contract,
+    Invoice,
+    Order,
+    Service,
+    SubscriberAccount,
+)
 
 from .conftest import login_as, make_invoice
 
@@ -134,3 +144,24 @@ def test_it_never_shows_a_contract_of_another_account_in_the_panel(alice_account
     session.save()
     html = client.get("/abonent/").content.decode()
     assert "602 000" not in html and "601 000 001" in html
+
+
+def test_it_lists_the_number_s_active_services_on_the_main_page(alice_account):  # type: ignore[no-untyped-def]
+    first, second = alice_account.contracts.order_by("pk")
+    services = list(Service.objects.order_by("name")[:3])
+    today = timezone.localdate()
+    for service in reversed(services[:2]):
+        ActiveService.objects.create(contract=first, service=service, active_from=today)
+    ActiveService.objects.create(
+        contract=first, service=services[2], active_from=today, active_until=today
+    )
+    ActiveService.objects.create(contract=second, service=services[2], active_from=today)
+
+    html = login_as(alice_account).get("/abonent/").content.decode()
+
+    assert (
+        f"<p>{escape(services[0].name)}, {escape(services[1].name)}</p>" in html
+    )  # alphabetical, ended left out
+    assert escape(services[2].name) not in html.split("Usługi</a></h2>")[1].split("</li>")[0]
+    other = login_as(alice_account, contract=second).get("/abonent/").content.decode()
+    assert f"<p>{escape(services[2].name)}</p>" in other

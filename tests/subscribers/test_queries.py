@@ -54,12 +54,12 @@ def test_it_runs_a_constant_number_of_queries(alice_account, url, django_assert_
         client.get(url)
 
 
-def test_it_reads_the_main_page_in_three_queries(alice_account, django_assert_num_queries):
+def test_it_reads_the_main_page_in_two_queries(alice_account, django_assert_num_queries):
     client = login_as(alice_account)
     grow(alice_account, 12)
     client.get("/abonent/")
-    # The user; the numbers with their account, tariffs, panel and summary; the services.
-    with django_assert_num_queries(3):
+    # The user; the numbers with their account, tariffs, panel, summary and services.
+    with django_assert_num_queries(2):
         page = client.get("/abonent/")
     assert "do zapłaty" in page.content.decode()
 
