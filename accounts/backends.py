@@ -3,14 +3,13 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import router
 from django.db.models import CharField, Model, OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 from django_otp import device_classes
 from django_otp.models import Device
 
 from .models import User
-from .statements import ID, bind, compiled
+from .statements import ID, objects
 
 
 @cache
@@ -60,12 +59,8 @@ class PortalModelBackend(ModelBackend):
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        alias = router.db_for_read(User)
-        sql, params = compiled(_user_with_roles_and_devices, alias)
-        user = next(
-            iter(User._default_manager.db_manager(alias).raw(sql, bind(params, alias, {ID: pk}))),
-            None,
-        )
+        found = objects(_user_with_roles_and_devices, {ID: pk})
+        user = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         # role_list and the device ids are columns of the raw query, not fields.

@@ -153,22 +153,23 @@ def _panel_statement(alias: str) -> tuple[str, tuple[Any, ...], tuple[int, int, 
     account_cols, account_sql = _columns(SubscriberAccount, "pa")
     tariff_cols, tariff_sql = _columns(TariffPlan, "pt")
     next_cols, next_sql = _columns(TariffPlan, "pn")
-    contract_count = (
-        len(Contract._meta.concrete_fields) + len(panel_annotations(_DAY)) + 1
-    )  # + services_on
-    # Only compiled statements and column names of our own models go into it.
+    # The number's columns, its panel's figures and the names of its active services.
+    contract_count = len(Contract._meta.concrete_fields) + len(panel_annotations(_DAY)) + 1
+    # Only compiled statements and column names of our own models go into it. The summary
+    # is the account's, computed once (MATERIALIZED), not once per number of the account.
     joined = (
-        f"SELECT q.*, {account_sql}, {tariff_sql}, {next_sql}, s.open_cases, s.points, "  # noqa: S608
+        f"WITH s AS MATERIALIZED ({summary_sql}) "  # noqa: S608
+        f"SELECT q.*, {account_sql}, {tariff_sql}, {next_sql}, s.open_cases, s.points, "
         f"s.unpaid_count, s.unpaid_total FROM ({sql}) q "
         'JOIN "subscribers_subscriberaccount" pa ON pa."id" = q."account_id" '
         'JOIN "subscribers_tariffplan" pt ON pt."id" = q."tariff_id" '
         'LEFT JOIN "subscribers_tariffplan" pn ON pn."id" = q."next_tariff_id" '
         # A plain join (not LATERAL): the embedded SQLite runs the same statement.
-        f'JOIN ({summary_sql}) s ON s."id" = pa."id" '
+        'JOIN s ON s."id" = pa."id" '
         'ORDER BY q."msisdn"'
     )
     counts = (contract_count, len(account_cols), len(tariff_cols), len(next_cols))
-    return joined, params + summary_params, counts
+    return joined, summary_params + params, counts
 
 
 @cache
@@ -204,7 +205,6 @@ def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        names = [column[0] for column in cursor.description]  # DB-API: the name comes first
         rows = cursor.fetchall()
     if not rows:
         return []
@@ -212,7 +212,8 @@ def contracts_with_panel(*, user_id: int, today: date) -> list[Contract]:
     if converters:
         rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
     fields = [f.attname for f in Contract._meta.concrete_fields]
-    annotations = names[len(fields) : n_contract]
+    # The annotations' names as the compiled query selects them.
+    annotations = [name for _expression, _sql, name in compiler.select[len(fields) : n_contract]]
     account = None
     tariffs: dict[int, TariffPlan] = {}
     contracts = []
