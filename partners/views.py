@@ -343,13 +343,16 @@ def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         last = -(-(topic.post_count + 1) // PER_PAGE)
         return redirect(f"{reverse('partners:topic', args=[topic.pk])}?strona={last}#p{post.pk}")
-    posts = Post.objects.filter(topic=topic).values(*POST_COLUMNS)
-    paginator = Paginator(posts, PER_PAGE)
-    paginator.count = topic.post_count  # the counter kept by post_create: no COUNT(*) per page
-    page = paginator.get_page(request.GET.get("strona"))
-    posts_html = caching.topic_page_html(
-        topic=topic, number=page.number, render=lambda: post_articles(page.object_list)
-    )
+    # Pages of the counter kept by post_create (no COUNT(*)); a page's posts are read only
+    # when its HTML is not in the cache.
+    page = Paginator(range(topic.post_count), PER_PAGE).get_page(request.GET.get("strona"))
+
+    def render_posts() -> str:
+        posts = Post.objects.filter(topic=topic).values(*POST_COLUMNS)
+        first = max(page.start_index() - 1, 0)  # start_index() is 0 on an empty topic
+        return post_articles(posts[first : page.end_index()])
+
+    posts_html = caching.topic_page_html(topic=topic, number=page.number, render=render_posts)
     if topic.read_at is None or topic.read_at < topic.last_post_at:  # type: ignore[attr-defined]  # annotated by the selector
         services.topic_mark_read(topic=topic, user=request.user)
     context = {"topic": topic, "page": page, "posts_html": posts_html, "form": form}

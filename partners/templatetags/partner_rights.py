@@ -47,9 +47,30 @@ def partner_nav(context: dict[str, Any]) -> SafeString:
     return html
 
 
+# The <li>s of a list of rights per language, kept per process: pure output of the
+# rights' names and conditions, which every home page shows at length.
+_items_memo: dict[tuple[Any, ...], SafeString] = {}
+_ITEMS_MEMO_SIZE = 256
+
+
 @register.simple_tag
 def right_items(rights: list[Any], conditions: bool = False) -> SafeString:
     """The <li> of each right in one pass (pages list up to every right there is)."""
+    key = (
+        get_language(),
+        conditions,
+        tuple((right.name, right.condition if conditions else "") for right in rights),
+    )
+    html = _items_memo.get(key)
+    if html is None:
+        html = _right_items(rights, conditions)
+        if len(_items_memo) >= _ITEMS_MEMO_SIZE:
+            _items_memo.clear()
+        _items_memo[key] = html
+    return html
+
+
+def _right_items(rights: list[Any], conditions: bool) -> SafeString:
     if not rights:
         return format_html("<li>{}</li>", _("Brak uprawnień."))
     if not conditions:
