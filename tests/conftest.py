@@ -7,6 +7,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import ratelimit
@@ -87,6 +88,14 @@ def charlie(db) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def staff(db) -> User:  # type: ignore[no-untyped-def]
     return make_user("staff", Role.STAFF, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """A request in English leaves the thread speaking it (LocaleMiddleware activates a
+    language and nothing deactivates it): the next test starts in Polish again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

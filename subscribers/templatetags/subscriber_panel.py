@@ -16,6 +16,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from payments.formatting import format_amount
+
 register = template.Library()
 
 # The area's menu: (URL name, label); the labels are gettext messages of the templates.
@@ -45,6 +47,59 @@ def sub_menu() -> SafeString:
         html = f'<nav class="sub-menu" aria-label="{label}">{links}\n    </nav>'
         menu = _menus[key] = mark_safe(html)  # noqa: S308 - every value above is escaped
     return menu
+
+
+@register.simple_tag
+def sub_facts(sub: Any, last_invoice: dict[str, Any] | None, period: tuple[Any, Any]) -> SafeString:
+    """The panel's summary line, its facts (number, account, tariff, last invoice) and the
+    heading of the package's period."""
+    contract = sub.contract
+    number = escape(contract.display_msisdn)
+    label = f" ({escape(contract.label)})" if contract.label else ""
+    invoice = "—"
+    if last_invoice:
+        invoice = escape(format_amount(last_invoice["gross_total"]))
+        if not last_invoice["is_paid"]:
+            invoice += f' <span class="badge badge--warn">{escape(gettext("do zapłaty"))}</span>'
+    start, end = period
+    html = (
+        f"<summary>{escape(gettext('Mój numer'))}: <strong>{number}</strong></summary>\n"
+        '    <dl class="sub-facts">\n'
+        f"      <dt>{escape(gettext('Numer telefonu'))}</dt>"
+        f'<dd data-testid="panel-number">{number}{label}</dd>\n'
+        f"      <dt>{escape(gettext('Numer konta'))}</dt><dd>{escape(sub.account.number)}</dd>\n"
+        f"      <dt>{escape(gettext('Plan taryfowy'))}</dt>"
+        f"<dd>{escape(contract.tariff.name)}</dd>\n"
+        f"      <dt>{escape(gettext('Ostatnia faktura'))}</dt><dd>{invoice}</dd>\n"
+        "    </dl>\n"
+        f'    <h2 class="sub-panel__h">{escape(gettext("Pakiet w okresie"))} '
+        f"{start:%d.%m}–{end:%d.%m.%Y}</h2>"
+    )
+    return mark_safe(html)  # noqa: S308 - every value above is escaped or a date
+
+
+@register.simple_tag
+def sub_code_and_logout(code_ok: bool, csrf_token: Any) -> SafeString:
+    """Whether the subscriber code was given (or where to give it), and the logout button."""
+    if code_ok:
+        help_text = escape(gettext("Kod abonencki podany — możesz wprowadzać zmiany."))
+    else:
+        help_text = (
+            f'<a href="{escape(sub_url("subscribers:code"))}">'
+            f"{escape(gettext('Podaj kod abonencki'))}</a>, "
+            f"{escape(gettext('aby wprowadzać zmiany.'))}"
+        )
+    token = str(csrf_token) if csrf_token else ""
+    csrf = ""
+    if token and token != "NOTPROVIDED":  # noqa: S105 - as {% csrf_token %} writes it
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+    html = (
+        f'<p class="help">{help_text}</p>\n'
+        f'    <form method="post" action="{escape(sub_url("subscribers:logout"))}">{csrf}'
+        '<button type="submit" class="button button--secondary button--small">'
+        f"{escape(gettext('Wyloguj'))}</button></form>"
+    )
+    return mark_safe(html)  # noqa: S308 - every value above is escaped
 
 
 _BAR = (
