@@ -1,6 +1,9 @@
 """Statements compiled once per process (accounts.statements): values bound, rows as the ORM."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -68,3 +71,26 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements() -> No
         )
         (prepared,) = cursor.fetchone()
     assert prepared >= 1
+
+
+def test_a_transaction_pooler_turns_prepared_statements_off() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+
+    def threshold(**extra: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert threshold(DATABASE_PREPARED_STATEMENTS="0") == "None"
+    assert threshold() == "5"
