@@ -78,7 +78,11 @@ def test_a_transaction_pooler_turns_prepared_statements_off() -> None:
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/not-opened",  # settings only
+    }
 
     def threshold(**extra: str) -> str:
         run = subprocess.run(
