@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -149,23 +150,21 @@ def documents_changed() -> None:
     _now_and_after_commit(bump)
 
 
-# The newest documents of each set of rights, kept per process for the version read.
-_documents_memo: dict[tuple[int, int, str], list[Document]] = {}
-_DOCUMENTS_MEMO_SIZE = 256
-
-
 def latest_documents(codes: Iterable[str], limit: int, *, version: Any = None) -> list[Document]:
     """The newest `limit` documents of the libraries `codes`, shared by companies alike.
 
     `version` is the documents' version when the caller has read it already (`snapshot`).
     """
     current = int(version) if version is not None else _documents_version()
-    digest = hashlib.sha256(",".join(sorted(codes)).encode()).hexdigest()[:24]
-    memo_key = (current, limit, digest)
-    if (rows := _documents_memo.get(memo_key)) is not None:
-        return rows
-    key = f"partners:latest-documents:{current}:{limit}:{digest}"
-    rows = _get(key)
+    return _latest_documents(current, limit, tuple(sorted(codes)))
+
+
+# Kept per process for the version read: a new version is a new key, and the old ones age out.
+@lru_cache(maxsize=256)
+def _latest_documents(version: int, limit: int, codes: tuple[str, ...]) -> list[Document]:
+    digest = hashlib.sha256(",".join(codes).encode()).hexdigest()[:24]
+    key = f"partners:latest-documents:{version}:{limit}:{digest}"
+    rows: list[Document] | None = _get(key)
     if rows is None:
         rows = list(
             Document.objects.filter(right__code__in=list(codes))
@@ -174,11 +173,6 @@ def latest_documents(codes: Iterable[str], limit: int, *, version: Any = None) -
             .order_by("-published_at", "-pk")[:limit]
         )
         _set(key, rows)
-    if any(old != current for old, _limit, _digest in _documents_memo) or (
-        len(_documents_memo) >= _DOCUMENTS_MEMO_SIZE
-    ):
-        _documents_memo.clear()
-    _documents_memo[memo_key] = rows
     return rows
 
 

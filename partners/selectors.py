@@ -1,5 +1,6 @@
 """Reads of the partner area that pages share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,17 +108,18 @@ def _standing(profile: PartnerProfile) -> caching.Standing:
     return found
 
 
-def navigation(partner: PartnerContext) -> list[NavItem]:
-    """One link per page the company may open (several rights may lead to one page)."""
+def navigation(held: Iterable[tuple[str, str]]) -> list[NavItem]:
+    """One link per page the company may open, from the (URL name, name) of each right it
+    holds (several rights may lead to one page)."""
     items: dict[str, NavItem] = {}
-    for right in rights_held(partner):
-        if not right.url_name or right.url_name in items:
+    for url_name, name in held:
+        if not url_name or url_name in items:
             continue
         try:
-            url = reverse(right.url_name)
+            url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items[right.url_name] = NavItem(label=right.name, url=url)
+        items[url_name] = NavItem(label=name, url=url)
     return list(items.values())
 
 

@@ -1,3 +1,4 @@
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -20,72 +21,52 @@ def has_right(context: dict[str, Any], code: str) -> bool:
     return partner is not None and partner.has(code)
 
 
-# The navigation's HTML per language, URL prefix and set of rights held, kept per process:
-# every partner page shows it, and companies at one level share it.
-_nav_memo: dict[tuple[Any, ...], SafeString] = {}
-_NAV_MEMO_SIZE = 128
-
-
 @register.simple_tag(takes_context=True)
 def partner_nav(context: dict[str, Any]) -> SafeString:
     """Links to the pages the request's company may open, and nothing else."""
-    from partners.selectors import navigation
-
     request = context.get("request")
     partner = getattr(request, "partner", None) if request is not None else None
     if partner is None:
         return SafeString("")
     held = tuple((right.url_name, right.name) for right in partner.held)
-    key = (get_language(), get_script_prefix(), held)
-    html = _nav_memo.get(key)
-    if html is None:
-        items = navigation(partner)
-        html = mark_safe(render_to_string("partners/includes/nav.html", {"items": items}))  # noqa: S308  # a template's output
-        if len(_nav_memo) >= _NAV_MEMO_SIZE:
-            _nav_memo.clear()
-        _nav_memo[key] = html
-    return html
+    return _nav_html(get_language(), get_script_prefix(), held)
 
 
-# The <li>s of a list of rights per language, kept per process: pure output of the
-# rights' names and conditions, which every home page shows at length.
-_items_memo: dict[tuple[Any, ...], SafeString] = {}
-_ITEMS_MEMO_SIZE = 256
+# Every partner page shows the navigation, and companies at one level share it: its HTML
+# is kept per process for the active language, the URL prefix and the rights held.
+@lru_cache(maxsize=128)
+def _nav_html(language: str, prefix: str, held: tuple[tuple[str, str], ...]) -> SafeString:
+    from partners.selectors import navigation
+
+    html = render_to_string("partners/includes/nav.html", {"items": navigation(held)})
+    return mark_safe(html)  # noqa: S308  # a template's output
 
 
 @register.simple_tag
 def right_items(rights: list[Any], conditions: bool = False) -> SafeString:
     """The <li> of each right in one pass (pages list up to every right there is)."""
-    key = (
-        get_language(),
-        conditions,
-        tuple((right.name, right.condition if conditions else "") for right in rights),
-    )
-    html = _items_memo.get(key)
-    if html is None:
-        html = _right_items(rights, conditions)
-        if len(_items_memo) >= _ITEMS_MEMO_SIZE:
-            _items_memo.clear()
-        _items_memo[key] = html
-    return html
+    if conditions:
+        labels = tuple(
+            (right.name, right.get_condition_display() if right.condition else "")
+            for right in rights
+        )
+    else:
+        labels = tuple((right.name, "") for right in rights)
+    return _right_items(get_language(), labels)
 
 
-def _right_items(rights: list[Any], conditions: bool) -> SafeString:
-    if not rights:
+# A home page lists every right of two levels: the <li>s are kept per process for the
+# active language and the rights' names and conditions.
+@lru_cache(maxsize=256)
+def _right_items(language: str, labels: tuple[tuple[str, str], ...]) -> SafeString:
+    if not labels:
         return format_html("<li>{}</li>", _("Brak uprawnień."))
-    if not conditions:
-        return format_html_join("", "<li>{}</li>", ((right.name,) for right in rights))
     return format_html_join(
         "",
         "<li>{}{}</li>",
         (
-            (
-                right.name,
-                format_html(" ({})", _("wymaga: %(c)s") % {"c": right.get_condition_display()})
-                if right.condition
-                else "",
-            )
-            for right in rights
+            (name, format_html(" ({})", _("wymaga: %(c)s") % {"c": condition}) if condition else "")
+            for name, condition in labels
         ),
     )
 

@@ -7,8 +7,8 @@ and URL prefix; each request adds only its own values (the CSRF token, the
 user name, the page's path), escaped here. The markup is what base.html wrote.
 """
 
+from functools import lru_cache
 from html import escape
-from typing import Any
 
 from django import template
 from django.conf import settings
@@ -16,24 +16,31 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from accounts.csrf import csrf_input
+
 register = template.Library()
 
-_fixed: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-
-def _memo(key: tuple[str, ...], build: Any) -> tuple[str, ...]:
-    parts = _fixed.get(key)
-    if parts is None:
-        parts = _fixed[key] = build()
-    return parts
-
-
-def _csrf_input(context: template.Context) -> str:
-    """What {% csrf_token %} writes."""
-    token = context.get("csrf_token")
-    if not token or str(token) == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+@lru_cache(maxsize=32)
+def _account_parts(language: str, prefix: str, staff: bool) -> tuple[str, str]:
+    """The fixed HTML around the CSRF field and the user name, for the active `language`
+    and URL `prefix` (both part of the key: the HTML depends on them)."""
+    links = ""
+    if staff:
+        links = (
+            f'<a href="{escape(reverse("notifications:outbox"))}">'
+            f"{escape(gettext('Skrzynka wysyłki'))}</a>\n"
+            f'          <a href="{escape(reverse("admin:index"))}">'
+            f"{escape(gettext('Administracja'))}</a>"
+        )
+    before = (
+        f'{links}\n          <a href="{escape(reverse("organisations:list"))}">'
+        f"{escape(gettext('Organizacje'))}</a>\n"
+        f'          <form method="post" action="{escape(reverse("accounts:logout"))}" '
+        'class="inline-form">\n            '
+    )
+    button = f'<button type="submit" class="link-button">{escape(gettext("Wyloguj"))} ('
+    return before, button
 
 
 @register.simple_tag(takes_context=True)
@@ -42,60 +49,44 @@ def account_links(context: template.Context) -> SafeString:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return SafeString("")
-
-    def build() -> tuple[str, ...]:
-        staff = ""
-        if user.is_staff:
-            staff = (
-                f'<a href="{escape(reverse("notifications:outbox"))}">'
-                f"{escape(gettext('Skrzynka wysyłki'))}</a>\n"
-                f'          <a href="{escape(reverse("admin:index"))}">'
-                f"{escape(gettext('Administracja'))}</a>"
-            )
-        before = (
-            f'{staff}\n          <a href="{escape(reverse("organisations:list"))}">'
-            f"{escape(gettext('Organizacje'))}</a>\n"
-            f'          <form method="post" action="{escape(reverse("accounts:logout"))}" '
-            'class="inline-form">\n            '
-        )
-        button = f'<button type="submit" class="link-button">{escape(gettext("Wyloguj"))} ('
-        return before, button
-
-    key = ("account", get_language() or "", get_script_prefix(), str(bool(user.is_staff)))
-    before, button = _memo(key, build)
+    before, button = _account_parts(get_language() or "", get_script_prefix(), user.is_staff)
+    csrf = csrf_input(context.get("csrf_token"))
     name = escape(user.get_username())
-    html = f"{before}{_csrf_input(context)}{button}{name})</button>\n          </form>"
+    html = f"{before}{csrf}{button}{name})</button>\n          </form>"
     return mark_safe(html)  # noqa: S308 - every value above is escaped
+
+
+@lru_cache(maxsize=32)
+def _language_parts(current: str, prefix: str) -> tuple[str, str]:
+    """The form's fixed HTML before and after the CSRF field and the page's path, for the
+    active language `current` and URL `prefix`."""
+    options = "".join(
+        f'<option value="{escape(code)}"{" selected" if code == current else ""}>'
+        f"{escape(str(name))}</option>"
+        for code, name in settings.LANGUAGES
+    )
+    head = (
+        f'<form action="{escape(reverse("set_language"))}" method="post" '
+        'class="language-form">\n        '
+    )
+    tail = (
+        f'\n        <label for="language">{escape(gettext("Język"))}</label>\n'
+        f'        <select name="language" id="language">\n          {options}\n'
+        "        </select>\n"
+        '        <button type="submit" class="button button--small">'
+        f"{escape(gettext('Zmień'))}</button>\n      </form>"
+    )
+    return head, tail
 
 
 @register.simple_tag(takes_context=True)
 def language_form(context: template.Context) -> SafeString:
     """The form that switches the language and comes back to this page."""
-    csrf = _csrf_input(context)
+    csrf = csrf_input(context.get("csrf_token"))
     if not csrf:  # the 500 page renders without a request
         return SafeString("")
     current = get_language() or settings.LANGUAGE_CODE
-
-    def build() -> tuple[str, ...]:
-        options = "".join(
-            f'<option value="{escape(code)}"{" selected" if code == current else ""}>'
-            f"{escape(str(name))}</option>"
-            for code, name in settings.LANGUAGES
-        )
-        head = (
-            f'<form action="{escape(reverse("set_language"))}" method="post" '
-            'class="language-form">\n        '
-        )
-        tail = (
-            f'\n        <label for="language">{escape(gettext("Język"))}</label>\n'
-            f'        <select name="language" id="language">\n          {options}\n'
-            "        </select>\n"
-            '        <button type="submit" class="button button--small">'
-            f"{escape(gettext('Zmień'))}</button>\n      </form>"
-        )
-        return head, tail
-
-    head, tail = _memo(("language", current, get_script_prefix()), build)
+    head, tail = _language_parts(current, get_script_prefix())
     request = context.get("request")
     path = request.get_full_path() if request is not None else ""
     next_input = f'\n        <input name="next" type="hidden" value="{escape(path)}">'

@@ -16,6 +16,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from accounts.csrf import csrf_input
 from payments.formatting import format_amount
 
 register = template.Library()
@@ -89,10 +90,7 @@ def sub_code_and_logout(code_ok: bool, csrf_token: Any) -> SafeString:
             f"{escape(gettext('Podaj kod abonencki'))}</a>, "
             f"{escape(gettext('aby wprowadzać zmiany.'))}"
         )
-    token = str(csrf_token) if csrf_token else ""
-    csrf = ""
-    if token and token != "NOTPROVIDED":  # noqa: S105 - as {% csrf_token %} writes it
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+    csrf = csrf_input(csrf_token)
     html = (
         f'<p class="help">{help_text}</p>\n'
         f'    <form method="post" action="{escape(sub_url("subscribers:logout"))}">{csrf}'
@@ -137,10 +135,7 @@ def sub_numbers(contracts: Iterable[Any], current: Any, csrf_token: Any, path: s
     """The account's numbers: the current one marked, each other one a switch (POST) to it."""
     # One reverse() for the list instead of one per number.
     action = reverse("subscribers:switch", args=[999_999_999]).replace("999999999", "{}")
-    token = str(csrf_token) if csrf_token else ""
-    hidden = f'<input type="hidden" name="next" value="{escape(path)}">'
-    if token and token != "NOTPROVIDED":  # noqa: S105 - as {% csrf_token %} writes it
-        hidden = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">{hidden}'
+    hidden = f'{csrf_input(csrf_token)}<input type="hidden" name="next" value="{escape(path)}">'
 
     html = []
     for contract in contracts:
