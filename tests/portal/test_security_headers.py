@@ -83,6 +83,7 @@ try:
     session.save()
     admin = client.get("/admin/", secure=True)
 finally:
+    client.logout()  # its session row is committed on the shared test database too
     staff.delete()
 plain = client.get("/", secure=False)
 print(json.dumps({
